@@ -1,0 +1,63 @@
+# shopsync: `make help` lists the targets.
+SHELL := /bin/bash
+MODULES := schema shopify mirror ingest planner applier cmd/shopsync
+PKGS := $(addsuffix /...,$(addprefix ./,$(MODULES)))
+BIN := bin/shopsync
+GO ?= go
+export GOFLAGS ?= -buildvcs=false
+
+# The tests talk to the services that `make services` starts (deploy/local);
+# KAFKA_BROKERS is set so that they use the real broker, never the embedded one.
+include deploy/local/ports.mk
+export KAFKA_BROKERS ?= 127.0.0.1:$(SHOPSYNC_KAFKA_PORT)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## Build bin/shopsync
+	$(GO) build -o $(BIN) ./cmd/shopsync
+
+.PHONY: services
+services: ## Start PostgreSQL, ClickHouse and Kafka on 127.0.0.1 (idempotent)
+	@bash deploy/local/services.sh up
+
+.PHONY: services-down
+services-down: ## Stop the local services, leaving no process behind
+	@bash deploy/local/services.sh down
+
+.PHONY: migrate
+migrate: build services ## Apply the migrations to the local services
+	$(BIN) migrate
+
+.PHONY: generate
+generate: ## Regenerate generated code (genqlient)
+	cd shopify && $(GO) generate ./...
+
+.PHONY: check-generated
+check-generated: generate ## Fail if generated code is stale
+	@git diff --exit-code -- '*generated*' || { echo "generated code is stale: run 'make generate' and commit" >&2; exit 1; }
+
+.PHONY: lint
+lint: ## gofmt and go vet over every module
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+.PHONY: test
+test: services lint ## Start the services and run unit and integration tests against them
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+.PHONY: bench
+bench: services ## Run the benchmarks, each beside a baseline from the same run
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)
+
+.PHONY: run
+run: build services ## The whole pipeline against fakeshop (not built yet: issue #10)
+	$(BIN) demo
+
+.PHONY: clean
+clean: services-down ## Stop the services and remove .data/ and bin/
+	rm -rf .data bin

@@ -1,0 +1,3 @@
+module github.com/shopsync/shopsync/applier
+
+go 1.26

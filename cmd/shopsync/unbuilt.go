@@ -1,0 +1,79 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// The subcommands below belong to issues that are still open. Each is declared so
+// that `shopsync --help` shows the whole tool, and each fails clearly when run.
+// A subcommand moves to a file of its own when its issue is built.
+
+func newIngestCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "ingest",
+		Short: "Mirror stores into PostgreSQL from bulk snapshots and webhooks (not built yet: issue #4)",
+		RunE:  notYetBuilt(4),
+	}
+}
+
+func newPlanCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "plan",
+		Short: "Compute per-destination deltas with SQL joins (not built yet: issue #5)",
+		RunE:  notYetBuilt(5),
+	}
+}
+
+func newApplyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "apply",
+		Short: "Apply planned deltas to destinations under the API rate limit (not built yet: issue #6)",
+		RunE:  notYetBuilt(6),
+	}
+}
+
+func newRunCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Run the whole pipeline: ingest, plan and apply (not built yet: issue #10)",
+		RunE:  notYetBuilt(10),
+	}
+}
+
+func newDemoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Run the pipeline against fakeshop with seeded stores (not built yet: issue #10)",
+		RunE:  notYetBuilt(10),
+	}
+}
+
+func newVerifyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify",
+		Short: "Compare a source with its destinations and report drift (not built yet: issue #10)",
+		RunE:  notYetBuilt(10),
+	}
+}
+
+func newStatusCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show pending, applied and failed deltas per destination (not built yet: issue #6)",
+		RunE:  notYetBuilt(6),
+	}
+}
+
+func newMigrateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply the embedded PostgreSQL and ClickHouse migrations (not built yet: issue #2)",
+		RunE:  notYetBuilt(2),
+	}
+}
+
+func newFakeshopCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "fakeshop",
+		Short: "Run the local Shopify Admin API emulator (not built yet: issue #3)",
+		RunE:  notYetBuilt(3),
+	}
+}

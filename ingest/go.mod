@@ -1,0 +1,3 @@
+module github.com/shopsync/shopsync/ingest
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/shopsync/shopsync/mirror
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/shopsync/shopsync/planner
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/shopsync/shopsync/schema
+
+go 1.26

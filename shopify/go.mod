@@ -1,0 +1,3 @@
+module github.com/shopsync/shopsync/shopify
+
+go 1.26

@@ -46,8 +46,12 @@ lint: ## gofmt and go vet over every module
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
+.PHONY: test-services
+test-services: ## Check the service scripts: idempotent up, down leaves no process (throwaway instance)
+	@bash deploy/local/lifecycle_test.sh
+
 .PHONY: test
-test: services lint ## Start the services and run unit and integration tests against them
+test: services lint test-services ## Start the services and run unit and integration tests against them
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 .PHONY: bench

@@ -132,3 +132,31 @@ func (b *Bucket) Lower(available float64) {
 	b.refill()
 	b.level = math.Min(b.level, available)
 }
+
+// Charge takes n points unconditionally, leaving a deficit if there are not
+// enough: a client uses it when a response shows a request cost more than it
+// reserved.
+func (b *Bucket) Charge(n float64) {
+	if n <= 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.refill()
+	b.level -= n
+}
+
+// SetLimits changes capacity and restore rate, keeping the points available
+// (capped at the new capacity). A non-positive value keeps the current one.
+func (b *Bucket) SetLimits(capacity, rate float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.refill()
+	if capacity > 0 {
+		b.capacity = capacity
+	}
+	if rate > 0 {
+		b.rate = rate
+	}
+	b.level = math.Min(b.level, b.capacity)
+}

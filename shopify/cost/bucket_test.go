@@ -147,3 +147,22 @@ func TestBucketConcurrentChargesNeverOverdraw(t *testing.T) {
 	require.Equal(t, 2000, granted, "exactly the capacity is granted with a stopped clock")
 	require.Zero(t, b.Available())
 }
+
+func TestBucketChargeAndSetLimits(t *testing.T) {
+	clock := newFakeClock()
+	b := cost.NewBucket(cost.Standard, clock.Now)
+	b.Charge(2100)
+	require.Equal(t, -100.0, b.Available(), "a forced charge may leave a deficit")
+	wait, ok := b.Wait(100)
+	require.True(t, ok)
+	require.Equal(t, 2*time.Second, wait)
+	b.Charge(-3)
+	require.Equal(t, -100.0, b.Available())
+
+	clock.Advance(30 * time.Second)
+	b.SetLimits(1000, 50)
+	require.Equal(t, 1000.0, b.Available(), "capped at the smaller capacity")
+	require.Equal(t, 50.0, b.RestoreRate())
+	b.SetLimits(0, 0)
+	require.Equal(t, 1000.0, b.Capacity())
+}

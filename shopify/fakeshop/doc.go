@@ -1,0 +1,50 @@
+// Package fakeshop is a local emulator of the Shopify Admin GraphQL API
+// (version 2026-01): many shops in one process, each with its own domain,
+// access token, app secret, cost plan, webhook subscriptions and in-memory
+// resources. shopsync's tests and demo talk to it instead of real stores, so
+// its job is fidelity: the same schema (shopsync's subset, package adminapi),
+// the same envelope, errors, cost accounting and throttling, the same GIDs,
+// cursors and search syntax.
+//
+// # Addressing
+//
+// A shop is reached in either of two ways, both answering the same:
+//
+//	POST http://<listen>/admin/api/2026-01/graphql.json
+//	     with Host: <shop>.myshopify.com
+//	     (a real Shopify client pointed at the server with a custom host)
+//	POST http://<listen>/shops/<shop>/admin/api/2026-01/graphql.json
+//	     (plain clients that cannot set Host)
+//
+// Every request needs X-Shopify-Access-Token with the shop's token; a missing
+// or wrong one is 401 with Shopify's body. An unknown API version falls
+// forward, as Shopify's do: it is answered as 2026-01, and the response's
+// X-Shopify-API-Version header says so.
+//
+// # Answers
+//
+// The body is {query, variables, operationName} (or a bare query with
+// Content-Type application/graphql). Parse and validation errors, variable
+// errors and field errors come back as {"errors":[{message, locations, path,
+// extensions:{code}}]} with HTTP 200. Every executed response carries
+// extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus}: the
+// requested cost (package cost's static calculator) is charged to the shop's
+// leaky bucket before execution, and the difference to the actual cost is
+// refunded after. Above 1,000 requested points the answer is
+// MAX_COST_EXCEEDED (HTTP 200); when the bucket lacks the points it is
+// THROTTLED, Shopify's JSON shape (no data, extensions top level), with HTTP
+// 429 and Retry-After by default: Shopify's status is unverified, 429 is what
+// its own client retries, and Options.ThrottledStatus can make it 200.
+//
+// # Structure
+//
+// Resources are immutable records (model.go) held per shop (store*.go) and
+// changed only through Shop methods, which is the single write path for the
+// Go API (seeding, tests) and for mutation resolvers alike; each change is
+// announced to OnChange hooks (change.go), which is where webhooks attach.
+// Requests run through a small GraphQL executor over gqlparser's validated
+// AST (executor.go) that resolves fields through a registry filled by
+// resolvers_*.go. A connection field resolves to a *Conn holding every
+// matching item, which the executor pages (pagination.go) and a bulk
+// operation can iterate whole.
+package fakeshop

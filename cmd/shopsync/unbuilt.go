@@ -69,11 +69,3 @@ func newMigrateCommand() *cobra.Command {
 		RunE:  notYetBuilt(2),
 	}
 }
-
-func newFakeshopCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "fakeshop",
-		Short: "Run the local Shopify Admin API emulator (not built yet: issue #3)",
-		RunE:  notYetBuilt(3),
-	}
-}

@@ -154,7 +154,7 @@ func (e *execution) field(typ *ast.Definition, obj Object, g fieldGroup, path as
 		return nil, true
 	}
 	args := f.ArgumentMap(e.vars)
-	rc := &ResolveContext{Ctx: e.ctx, Shop: e.shop, Field: f, Path: path, APIVersion: e.version}
+	rc := &ResolveContext{Ctx: e.ctx, Shop: e.shop, Field: f, Path: path, Vars: e.vars, APIVersion: e.version}
 	raw, err := e.resolve(rc, typ, obj, f.Name, args)
 	if err != nil {
 		e.addError(path, f, err)

@@ -34,6 +34,9 @@ type ResolveContext struct {
 	Shop  *Shop
 	Field *ast.Field
 	Path  ast.Path
+	// Vars are the operation's coerced variables, for reading directive
+	// arguments such as @idempotent(key:) with Field.Directives.
+	Vars map[string]any
 	// APIVersion is the version the request was answered as.
 	APIVersion string
 }

@@ -98,7 +98,10 @@ up() {
 		echo $! >"$CH_PID"
 	fi
 	wait_until clickhouse "$CH_LOG" ready_or_dead
-	pid_alive "$CH_PID" || fail clickhouse "$CH_LOG" "the server exited during start (see also $CH_OUT)"
+	if ! pid_alive "$CH_PID"; then
+		[[ -s "$CH_LOG" ]] && tail -n 20 "$CH_LOG" | sed 's/^/    /' >&2
+		fail clickhouse "$CH_OUT" "the server exited during start (its log: $CH_LOG)"
+	fi
 	query 'CREATE DATABASE IF NOT EXISTS shopsync' || fail clickhouse "$CH_LOG" "could not create database shopsync"
 	say "clickhouse: ready: clickhouse://127.0.0.1:$PORT/shopsync"
 }

@@ -108,7 +108,10 @@ up() {
 		echo $! >"$K_PID"
 	fi
 	wait_until kafka "$K_LOG" started_or_dead
-	pid_alive "$K_PID" || fail kafka "$K_LOG" "the broker exited during start (see also $K_LOGS/stdout.log)"
+	if ! pid_alive "$K_PID"; then
+		[[ -s "$K_LOG" ]] && tail -n 20 "$K_LOG" | sed 's/^/    /' >&2
+		fail kafka "$K_LOGS/stdout.log" "the broker exited during start (its log: $K_LOG)"
+	fi
 	say "kafka: ready: 127.0.0.1:$PORT"
 }
 

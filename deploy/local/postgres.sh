@@ -70,6 +70,7 @@ up() {
 	init
 	write_conf
 	if ! running; then
+		port_open "$PORT" && fail postgres "$PG_LOG" "port $PORT is taken by another process (set SHOPSYNC_PG_PORT)"
 		say "postgres: starting on 127.0.0.1:$PORT"
 		as_pg "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -s -w -t "$SHOPSYNC_SERVICE_TIMEOUT" >/dev/null 2>&1 ||
 			fail postgres "$PG_LOG" "pg_ctl start failed"

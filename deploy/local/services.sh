@@ -11,16 +11,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SERVICES=(postgres clickhouse kafka)
 
 up() {
-	mkdir -p "$DATA"
 	for s in "${SERVICES[@]}"; do
-		bash "$LOCAL_DIR/$s.sh" up
+		bash "$LOCAL_DIR/$s.sh" up 9>&- # the servers must not inherit the lock
 	done
 }
 
 down() {
 	local s i left
 	for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
-		bash "$LOCAL_DIR/${SERVICES[i]}.sh" down
+		bash "$LOCAL_DIR/${SERVICES[i]}.sh" down 9>&-
 	done
 	# The pid files say what we started; the scan finds anything else running
 	# from .data/ (a crashed script's orphan, a server started by hand).
@@ -53,6 +52,14 @@ status() {
 }
 
 case "${1:-}" in
-up | down | status) "$1" ;;
+up | down)
+	# One `up` or `down` at a time per data directory: two `make test` runs
+	# starting together must not both try to start the same server.
+	mkdir -p "$DATA"
+	exec 9>"$DATA/.services.lock"
+	flock 9
+	"$1"
+	;;
+status) "$1" ;;
 *) echo "usage: services.sh up|down|status" >&2 && exit 2 ;;
 esac

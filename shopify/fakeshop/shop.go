@@ -43,6 +43,8 @@ type Shop struct {
 	hooksMu     sync.RWMutex
 	hooks       []func(Change)
 	orderNumber int
+	// idem remembers @idempotent(key:) keys (idempotency.go).
+	idem idempotencyKeys
 }
 
 // Name is the shop's subdomain.

@@ -93,6 +93,9 @@ type QuantitySet struct {
 	LocationID int64
 	Quantity   int
 	ChangeFrom *int
+	// CompareQuantity is the deprecated compareQuantity (removed in 2026-04):
+	// the same check, reported as COMPARE_QUANTITY_STALE.
+	CompareQuantity *int
 }
 
 // SetInventoryQuantities sets the named quantity ("available" or "on_hand")
@@ -121,6 +124,9 @@ func (s *Shop) SetInventoryQuantities(name string, sets []QuantitySet) ([]Quanti
 			}
 			if q.ChangeFrom != nil && t.level(q.ItemID, q.LocationID).Quantity(name) != *q.ChangeFrom {
 				return &UserError{Field: append(field, "changeFromQuantity"), Code: "CHANGE_FROM_QUANTITY_STALE", Message: "The specified compare quantity does not match the current quantity."}
+			}
+			if q.CompareQuantity != nil && t.level(q.ItemID, q.LocationID).Quantity(name) != *q.CompareQuantity {
+				return &UserError{Field: append(field, "compareQuantity"), Code: "COMPARE_QUANTITY_STALE", Message: "The compareQuantity value does not match persisted value."}
 			}
 		}
 		for _, q := range sets {

@@ -39,6 +39,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /shops/{shop}/admin/api/{version}/graphql.json", func(w http.ResponseWriter, r *http.Request) {
 		s.serveGraphQL(w, r, r.PathValue("shop"))
 	})
+	s.adminRoutes(mux)
 	return mux
 }
 
@@ -87,11 +88,17 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, shopName s
 		writeRaw(w, http.StatusUnauthorized, invalidTokenBody)
 		return
 	}
+	if s.graphQLFaultBefore(w, r, shop) {
+		return
+	}
 	req, ok := readRequest(w, r)
 	if !ok {
 		return
 	}
 	status, resp, throttled := s.execute(r, shop, req)
+	if s.graphQLFaultAfter(w, shop) {
+		return
+	}
 	if throttled {
 		if ext, ok := resp.Extensions["cost"].(costExtension); ok {
 			if wait, ok := shop.currentBudget().Wait(float64(ext.RequestedQueryCost)); ok {

@@ -282,6 +282,9 @@ type WebhookSubscription struct {
 	MetafieldNamespaces []string
 	Filter              *string
 	APIVersion          string
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Name is sent as X-Shopify-Name. Shopify names only app-specific
+	// (shopify.app.toml) subscriptions, so only the Go API sets it.
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

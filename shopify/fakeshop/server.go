@@ -34,13 +34,19 @@ type Options struct {
 	// FirstID raises the floor of the process-wide id counter (ids only grow,
 	// see gid.go); 0 keeps the default.
 	FirstID int64
+	// Webhooks configures webhook delivery (webhook_options.go).
+	Webhooks WebhookOptions
+	// Seed seeds every shop's fault injection (faults.go): the same seed,
+	// faults and changes make the same random choices.
+	Seed int64
 }
 
 // Server is many emulated shops behind one HTTP handler.
 type Server struct {
-	opts    Options
-	log     *slog.Logger
-	handler http.Handler
+	opts     Options
+	log      *slog.Logger
+	handler  http.Handler
+	webhooks *webhookDispatcher
 
 	mu    sync.RWMutex
 	shops map[string]*Shop
@@ -65,7 +71,7 @@ func New(opts Options) *Server {
 		raiseIDFloor(opts.FirstID)
 	}
 	adminapi.Schema() // fail at construction, not on the first request
-	s := &Server{opts: opts, log: opts.Logger, shops: map[string]*Shop{}}
+	s := &Server{opts: opts, log: opts.Logger, shops: map[string]*Shop{}, webhooks: newWebhookDispatcher(opts.Webhooks, opts.Logger)}
 	s.handler = s.routes()
 	return s
 }
@@ -96,7 +102,7 @@ func (s *Server) AddShop(cfg ShopConfig) *Shop {
 	}
 	sh := &Shop{
 		id: nextID(), name: cfg.Name, token: cfg.Token, secret: cfg.Secret, plan: cfg.Plan, curr: cfg.Currency,
-		clock: s.opts.Clock, st: newStore(),
+		clock: s.opts.Clock, st: newStore(), faults: newFaultState(s.opts.Seed, cfg.Name),
 	}
 	sh.createdAt = sh.now()
 	sh.budget = cost.NewBucket(cfg.Plan, s.opts.Clock)
@@ -106,6 +112,7 @@ func (s *Server) AddShop(cfg ShopConfig) *Shop {
 		panic(fmt.Sprintf("fakeshop: shop %q added twice", cfg.Name))
 	}
 	s.shops[cfg.Name] = sh
+	s.webhooks.attach(sh)
 	return sh
 }
 
@@ -160,6 +167,7 @@ func (s *Server) GraphQLURL(shop string) string {
 
 // Close stops serving, waiting briefly for requests in flight.
 func (s *Server) Close() error {
+	defer s.webhooks.close() // after requests in flight, whose changes may still queue
 	if s.httpSrv == nil {
 		return nil
 	}

@@ -43,6 +43,8 @@ type Shop struct {
 	hooksMu     sync.RWMutex
 	hooks       []func(Change)
 	orderNumber int
+	// faults are the shop's injected failures (faults.go).
+	faults *faultState
 	// idem remembers @idempotent(key:) keys (idempotency.go).
 	idem idempotencyKeys
 }

@@ -9,6 +9,7 @@ type WebhookSubscriptionInput struct {
 	MetafieldNamespaces []string
 	Filter              *string
 	APIVersion          string // the version of the creating request
+	Name                string // X-Shopify-Name of its deliveries (Go API only)
 }
 
 // CreateWebhookSubscription stores a shop-specific webhook subscription.
@@ -26,7 +27,7 @@ func (s *Shop) CreateWebhookSubscription(in WebhookSubscriptionInput) (*WebhookS
 			}
 		}
 		w := &WebhookSubscription{ID: nextID(), Topic: in.Topic, URI: in.URI, Format: in.Format, IncludeFields: nonNil(in.IncludeFields),
-			MetafieldNamespaces: nonNil(in.MetafieldNamespaces), Filter: in.Filter, APIVersion: in.APIVersion, CreatedAt: t.now, UpdatedAt: t.now}
+			MetafieldNamespaces: nonNil(in.MetafieldNamespaces), Filter: in.Filter, APIVersion: in.APIVersion, Name: in.Name, CreatedAt: t.now, UpdatedAt: t.now}
 		if w.Format == "" {
 			w.Format = "JSON"
 		}

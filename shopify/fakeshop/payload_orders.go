@@ -1,0 +1,126 @@
+package fakeshop
+
+import "strings"
+
+// order is the REST order of orders/create, /updated and /cancelled: the
+// fields a mirror reads (ids, name, status, tags, cancellation, money as
+// strings, line items with their variant and product ids), not all of the
+// REST resource's hundred-odd fields.
+func (f payloadFormat) order(o *Order) map[string]any {
+	lines := make([]map[string]any, len(o.LineItems))
+	for i, li := range o.LineItems {
+		lines[i] = f.lineItem(li, o.FulfillmentStatus)
+	}
+	total := orderTotal(&Order{LineItems: originalLines(o.LineItems)})
+	current := orderTotal(o)
+	var customer any
+	if c := o.Customer; c != nil {
+		customer = map[string]any{
+			"id":                   c.ID,
+			"admin_graphql_api_id": gidOf("Customer", c.ID),
+			"email":                str(c.Email),
+			"first_name":           str(c.FirstName),
+			"last_name":            str(c.LastName),
+			"phone":                str(c.Phone),
+		}
+	}
+	number := o.Number
+	return map[string]any{
+		"id":                     o.ID,
+		"admin_graphql_api_id":   gidOf("Order", o.ID),
+		"name":                   o.Name,
+		"order_number":           number,
+		"number":                 number - 1000,
+		"email":                  str(o.Email),
+		"contact_email":          str(o.Email),
+		"phone":                  str(o.Phone),
+		"note":                   str(o.Note),
+		"tags":                   restTags(o.Tags),
+		"currency":               o.Currency,
+		"presentment_currency":   o.Currency,
+		"financial_status":       lower(o.FinancialStatus),
+		"fulfillment_status":     restFulfillmentStatus(o.FulfillmentStatus),
+		"cancel_reason":          lowerPtr(o.CancelReason),
+		"cancelled_at":           f.timePtr(o.CancelledAt),
+		"closed_at":              f.timePtr(o.ClosedAt),
+		"processed_at":           f.time(o.ProcessedAt),
+		"created_at":             f.time(o.CreatedAt),
+		"updated_at":             f.time(o.UpdatedAt),
+		"test":                   o.Test,
+		"source_name":            str(o.SourceName),
+		"source_identifier":      str(o.SourceIdentifier),
+		"total_price":            total,
+		"subtotal_price":         total,
+		"total_line_items_price": total,
+		"current_total_price":    current,
+		"current_subtotal_price": current,
+		"total_tax":              "0.00",
+		"current_total_tax":      "0.00",
+		"total_discounts":        "0.00",
+		"customer":               customer,
+		"billing_address":        restAddress(o.BillingAddress),
+		"shipping_address":       restAddress(o.ShippingAddress),
+		"line_items":             lines,
+	}
+}
+
+// originalLines restores each line's ordered quantity, for the totals an
+// order had before removals (REST total_price vs current_total_price).
+func originalLines(lines []LineItem) []LineItem {
+	out := make([]LineItem, len(lines))
+	for i, li := range lines {
+		li.CurrentQuantity = li.Quantity
+		out[i] = li
+	}
+	return out
+}
+
+func (f payloadFormat) lineItem(li LineItem, orderFulfillment string) map[string]any {
+	name := li.Title
+	if li.VariantTitle != nil && *li.VariantTitle != "" {
+		name += " - " + *li.VariantTitle
+	}
+	fulfillable := li.CurrentQuantity
+	if orderFulfillment == "FULFILLED" {
+		fulfillable = 0
+	}
+	return map[string]any{
+		"id":                   li.ID,
+		"admin_graphql_api_id": gidOf("LineItem", li.ID),
+		"variant_id":           idOrNull(li.VariantID),
+		"product_id":           idOrNull(li.ProductID),
+		"title":                li.Title,
+		"variant_title":        str(li.VariantTitle),
+		"name":                 name,
+		"sku":                  str(li.SKU),
+		"vendor":               str(li.Vendor),
+		"quantity":             li.Quantity,
+		"current_quantity":     li.CurrentQuantity,
+		"fulfillable_quantity": fulfillable,
+		"price":                li.UnitPrice,
+		"total_discount":       "0.00",
+		"taxable":              li.Taxable,
+		"requires_shipping":    li.RequiresShipping,
+		"gift_card":            false,
+		"fulfillment_status":   nil,
+	}
+}
+
+// restFulfillmentStatus maps the GraphQL display status to REST's, where an
+// unfulfilled order has null and a partial one "partial".
+func restFulfillmentStatus(s string) any {
+	switch s {
+	case "", "UNFULFILLED":
+		return nil
+	case "PARTIALLY_FULFILLED":
+		return "partial"
+	}
+	return lower(s)
+}
+
+func lowerPtr(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return strings.ToLower(*p)
+}

@@ -77,10 +77,10 @@ func includeFields(payload map[string]any, fields []string) map[string]any {
 			node = sub
 		}
 	}
-	return pick(payload, tree)
+	return pickFields(payload, tree)
 }
 
-func pick(obj map[string]any, tree map[string]any) map[string]any {
+func pickFields(obj map[string]any, tree map[string]any) map[string]any {
 	out := map[string]any{}
 	for name, sub := range tree {
 		v, ok := obj[name]
@@ -94,11 +94,11 @@ func pick(obj map[string]any, tree map[string]any) map[string]any {
 		}
 		switch x := v.(type) {
 		case map[string]any:
-			out[name] = pick(x, subtree)
+			out[name] = pickFields(x, subtree)
 		case []map[string]any:
 			list := make([]map[string]any, len(x))
 			for i, e := range x {
-				list[i] = pick(e, subtree)
+				list[i] = pickFields(e, subtree)
 			}
 			out[name] = list
 		default:

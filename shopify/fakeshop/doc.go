@@ -47,4 +47,22 @@
 // resolvers_*.go. A connection field resolves to a *Conn holding every
 // matching item, which the executor pages (pagination.go) and a bulk
 // operation can iterate whole.
+//
+// # Webhooks and faults
+//
+// Every change whose topic Shopify has (the WebhookSubscriptionTopic enum: no
+// pages, blogs or articles) is POSTed to each subscription of that topic
+// (webhook_*.go) with Shopify's X-Shopify-* headers and HMAC and a REST-shaped
+// payload (payload_*.go). Background workers per shop send them, so a change
+// never waits for a receiver; a failed delivery is retried with the original
+// payload and ids on a backoff schedule (Options.Webhooks), and the
+// subscription is deleted once the retries are spent. FlushWebhooks waits for
+// the queues to drain. A subscription's includeFields is applied; its filter
+// and metafieldNamespaces are stored but not applied.
+//
+// Faults (faults*.go) make one shop slow, failing or lossy on demand: GraphQL
+// latency, 5xx answers before or after execution, and dropped, duplicated,
+// delayed or reordered webhooks, chosen by generators seeded from
+// Options.Seed. Set them with Shop.SetFaults or over HTTP at
+// /_fakeshop/shops/<name>/faults (faults_admin.go).
 package fakeshop

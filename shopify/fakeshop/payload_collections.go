@@ -14,7 +14,7 @@ func (f payloadFormat) collection(c *Collection) map[string]any {
 		"title":                c.Title,
 		"body_html":            c.DescriptionHTML,
 		"sort_order":           restSortOrder(c.SortOrder),
-		"template_suffix":      str(c.TemplateSuffix),
+		"template_suffix":      nullStr(c.TemplateSuffix),
 		"published_scope":      "web",
 		"published_at":         f.time(c.CreatedAt),
 		"updated_at":           f.time(c.UpdatedAt),

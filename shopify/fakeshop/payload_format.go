@@ -42,8 +42,8 @@ func lower(enum string) string { return strings.ToLower(enum) }
 // restTags joins tags the REST way: "a, b, c".
 func restTags(tags []string) string { return strings.Join(tags, ", ") }
 
-// str is a nullable string: nil becomes JSON null.
-func str(p *string) any {
+// nullStr is a nullable string: nil becomes JSON null.
+func nullStr(p *string) any {
 	if p == nil {
 		return nil
 	}

@@ -37,7 +37,7 @@ func (f payloadFormat) product(shop *Shop, p *Product) map[string]any {
 		"product_type":                          p.ProductType,
 		"status":                                lower(p.Status),
 		"tags":                                  restTags(p.Tags),
-		"template_suffix":                       str(p.TemplateSuffix),
+		"template_suffix":                       nullStr(p.TemplateSuffix),
 		"published_scope":                       "web",
 		"published_at":                          f.timePtr(p.PublishedAt),
 		"created_at":                            f.time(p.CreatedAt),
@@ -62,10 +62,10 @@ func (f payloadFormat) variant(p *Product, v *Variant, available int) map[string
 		"admin_graphql_api_id":   gidOf("ProductVariant", v.ID),
 		"product_id":             v.ProductID,
 		"title":                  v.Title,
-		"sku":                    str(v.SKU),
-		"barcode":                str(v.Barcode),
+		"sku":                    nullStr(v.SKU),
+		"barcode":                nullStr(v.Barcode),
 		"price":                  v.Price,
-		"compare_at_price":       str(v.CompareAtPrice),
+		"compare_at_price":       nullStr(v.CompareAtPrice),
 		"position":               v.Position,
 		"inventory_policy":       lower(v.InventoryPolicy),
 		"taxable":                v.Taxable,
@@ -97,7 +97,7 @@ func (f payloadFormat) inventoryItem(shop *Shop, it *InventoryItem) map[string]a
 	var sku any
 	shop.read(func(st *store) {
 		if v := st.variants.get(it.VariantID); v != nil {
-			sku = str(v.SKU)
+			sku = nullStr(v.SKU)
 		}
 	})
 	m := f.inventoryItemDeleted(it)
@@ -106,7 +106,7 @@ func (f payloadFormat) inventoryItem(shop *Shop, it *InventoryItem) map[string]a
 		"created_at":        f.time(it.CreatedAt),
 		"updated_at":        f.time(it.UpdatedAt),
 		"requires_shipping": it.RequiresShipping,
-		"cost":              str(it.Cost),
+		"cost":              nullStr(it.Cost),
 		"tracked":           it.Tracked,
 		"weight_value":      decimal("0.0"),
 		"weight_unit":       "lb",

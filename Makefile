@@ -51,7 +51,7 @@ test-services: ## Check the service scripts: idempotent up, down leaves no proce
 	@bash deploy/local/lifecycle_test.sh
 
 .PHONY: test
-test: services lint test-services ## Start the services and run unit and integration tests against them
+test: services lint check-generated test-services ## Start the services, check generated code is fresh, run unit and integration tests against them
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 .PHONY: bench

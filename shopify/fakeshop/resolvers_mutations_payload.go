@@ -76,6 +76,18 @@ func checkInputArrays(v any, path string, uncapped []string) error {
 	return nil
 }
 
+// withShop fills the non-null shop field some payloads have
+// (productCreate, productDelete, collectionDelete), failed ones included.
+func withShop(f mutationFunc) mutationFunc {
+	return func(rc *ResolveContext, in inputArgs) (any, error) {
+		out, err := f(rc, in)
+		if o, ok := out.(*Obj); ok && err == nil {
+			o.Fields["shop"] = rc.Shop
+		}
+		return out, err
+	}
+}
+
 // payloadObj builds a mutation payload of type typ from field/value pairs.
 // The type's fields left out are null, or an empty list where the schema
 // says non-null list (userErrors), so any selection resolves.

@@ -349,18 +349,42 @@ func (t *tx) dropVariant(v *Variant) {
 	}
 }
 
-// CreateVariants appends variants to a product.
+// Strategies for a product's standalone variant when variants are added
+// (productVariantsBulkCreate's ProductVariantsBulkCreateStrategy).
+const (
+	StandaloneDefault  = "DEFAULT"
+	StandaloneRemove   = "REMOVE_STANDALONE_VARIANT"
+	StandalonePreserve = "PRESERVE_STANDALONE_VARIANT"
+)
+
+// CreateVariants appends variants to a product, keeping its variants.
 func (s *Shop) CreateVariants(productID int64, variants []VariantInput) ([]*Variant, error) {
+	return s.CreateVariantsWithStrategy(productID, variants, StandalonePreserve)
+}
+
+// CreateVariantsWithStrategy appends variants to a product. strategy says
+// what happens to a product's only variant: DEFAULT deletes it when it is
+// the default "Default Title" variant, REMOVE_STANDALONE_VARIANT deletes it
+// whatever it is, PRESERVE_STANDALONE_VARIANT keeps it. When the deleted
+// variant was the default one, the new variants' options replace the
+// default "Title" option.
+func (s *Shop) CreateVariantsWithStrategy(productID int64, variants []VariantInput, strategy string) ([]*Variant, error) {
 	var out []*Variant
 	err := s.write(func(t *tx) error {
 		p := t.products.get(productID)
 		if p == nil {
 			return &UserError{Field: []string{"productId"}, Code: "PRODUCT_DOES_NOT_EXIST", Message: "Product does not exist"}
 		}
+		var standalone *Variant
+		if existing := t.variantsOf(p); len(existing) == 1 {
+			if v := existing[0]; strategy == StandaloneRemove || (strategy == StandaloneDefault && v.Title == defaultOptionValue) {
+				standalone = v
+			}
+		}
 		for i, in := range variants {
 			title := variantTitle(in.OptionValues)
 			for _, v := range t.variantsOf(p) {
-				if v.Title == title {
+				if v.Title == title && v != standalone {
 					return &UserError{Field: []string{"variants", strconv.Itoa(i)}, Code: "VARIANT_ALREADY_EXISTS", Message: fmt.Sprintf("The variant '%s' already exists.", title)}
 				}
 			}
@@ -368,11 +392,49 @@ func (s *Shop) CreateVariants(productID int64, variants []VariantInput) ([]*Vari
 		if err := t.checkStock(variants); err != nil {
 			return err
 		}
+		replaceDefault := standalone != nil && standalone.Title == defaultOptionValue
+		if replaceDefault {
+			np := *p
+			np.Options = nil
+			for i, o := range optionsFromVariants(variants) {
+				opt := ProductOption{ID: nextID(), Name: o.Name, Position: i + 1}
+				for _, v := range o.Values {
+					opt.Values = append(opt.Values, OptionValue{ID: nextID(), Name: v})
+				}
+				np.Options = append(np.Options, opt)
+			}
+			p = &np
+		}
 		p, out = t.addVariants(p, variants)
+		if standalone != nil {
+			p = t.removeStandalone(p, standalone)
+		}
 		t.emit(TopicProductsUpdate, p)
 		return nil
 	})
 	return out, err
+}
+
+// removeStandalone deletes a product's former only variant after others were
+// added, renumbering positions, and stores the product.
+func (t *tx) removeStandalone(p *Product, standalone *Variant) *Product {
+	t.dropVariant(standalone)
+	np := *p
+	np.VariantIDs = slices.DeleteFunc(slices.Clone(p.VariantIDs), func(id int64) bool { return id == standalone.ID })
+	t.renumberVariants(np.VariantIDs)
+	t.products.put(np.ID, &np)
+	return &np
+}
+
+// renumberVariants makes positions follow the order of ids.
+func (t *tx) renumberVariants(ids []int64) {
+	for i, id := range ids {
+		if v := t.variants.get(id); v.Position != i+1 {
+			nv := *v
+			nv.Position = i + 1
+			t.variants.put(id, &nv)
+		}
+	}
 }
 
 // UpdateVariant changes a variant and its inventory item. Quantities are
@@ -384,32 +446,73 @@ func (s *Shop) UpdateVariant(id int64, in VariantInput) (*Variant, error) {
 		if old == nil {
 			return &UserError{Field: []string{"id"}, Code: "PRODUCT_VARIANT_DOES_NOT_EXIST", Message: "Product variant does not exist"}
 		}
-		v := *old
-		oldItem := t.items.get(old.InventoryItemID)
-		item := *oldItem
-		if len(in.OptionValues) > 0 {
-			v.SelectedOptions = slices.Clone(in.OptionValues)
-			v.Title = variantTitle(v.SelectedOptions)
-		}
-		applyVariantInput(&v, &item, in)
-		v.UpdatedAt = t.now
-		t.variants.put(id, &v)
-		if item != *oldItem || !ptrEqual(v.SKU, old.SKU) {
-			item.UpdatedAt = t.now
-			t.items.put(item.ID, &item)
-			t.emit(TopicInventoryItemsUpdate, &item)
-		}
-		p := *t.products.get(v.ProductID)
+		out = t.updateVariant(old, in)
+		p := *t.products.get(out.ProductID)
 		p.UpdatedAt = t.now
 		if len(in.OptionValues) > 0 {
 			p.Options = mergeOptionValues(p.Options, []VariantInput{in})
 		}
 		t.products.put(p.ID, &p)
 		t.emit(TopicProductsUpdate, &p)
-		out = &v
 		return nil
 	})
 	return out, err
+}
+
+// VariantUpdate is one variant of an UpdateVariants batch.
+type VariantUpdate struct {
+	ID    int64
+	Input VariantInput
+}
+
+// UpdateVariants changes variants of one product together, all or nothing,
+// with one products/update for the batch (productVariantsBulkUpdate).
+func (s *Shop) UpdateVariants(productID int64, updates []VariantUpdate) ([]*Variant, error) {
+	var out []*Variant
+	err := s.write(func(t *tx) error {
+		p := t.products.get(productID)
+		if p == nil {
+			return &UserError{Field: []string{"productId"}, Code: "PRODUCT_DOES_NOT_EXIST", Message: "Product does not exist"}
+		}
+		for i, u := range updates {
+			if !slices.Contains(p.VariantIDs, u.ID) {
+				return &UserError{Field: []string{"variants", strconv.Itoa(i), "id"}, Code: "PRODUCT_VARIANT_DOES_NOT_EXIST", Message: "Product variant does not exist"}
+			}
+		}
+		np := *p
+		for _, u := range updates {
+			out = append(out, t.updateVariant(t.variants.get(u.ID), u.Input))
+			if len(u.Input.OptionValues) > 0 {
+				np.Options = mergeOptionValues(np.Options, []VariantInput{u.Input})
+			}
+		}
+		np.UpdatedAt = t.now
+		t.products.put(np.ID, &np)
+		t.emit(TopicProductsUpdate, &np)
+		return nil
+	})
+	return out, err
+}
+
+// updateVariant stores a changed copy of a variant (and of its inventory
+// item when that changes); the caller stores and announces the product.
+func (t *tx) updateVariant(old *Variant, in VariantInput) *Variant {
+	v := *old
+	oldItem := t.items.get(old.InventoryItemID)
+	item := *oldItem
+	if len(in.OptionValues) > 0 {
+		v.SelectedOptions = slices.Clone(in.OptionValues)
+		v.Title = variantTitle(v.SelectedOptions)
+	}
+	applyVariantInput(&v, &item, in)
+	v.UpdatedAt = t.now
+	t.variants.put(v.ID, &v)
+	if item != *oldItem || !ptrEqual(v.SKU, old.SKU) {
+		item.UpdatedAt = t.now
+		t.items.put(item.ID, &item)
+		t.emit(TopicInventoryItemsUpdate, &item)
+	}
+	return &v
 }
 
 // DeleteVariants removes variants of one product; a product keeps at least one.
@@ -432,13 +535,7 @@ func (s *Shop) DeleteVariants(productID int64, ids []int64) error {
 		for _, id := range ids {
 			t.dropVariant(t.variants.get(id))
 		}
-		for i, id := range np.VariantIDs {
-			if v := t.variants.get(id); v.Position != i+1 {
-				nv := *v
-				nv.Position = i + 1
-				t.variants.put(id, &nv)
-			}
-		}
+		t.renumberVariants(np.VariantIDs)
 		np.UpdatedAt = t.now
 		t.products.put(np.ID, &np)
 		t.emit(TopicProductsUpdate, &np)

@@ -1,0 +1,56 @@
+package schema_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/schema/testdb"
+)
+
+// README.md is the reference data teams read: every table and column the
+// migrations create must be in it, in the table's own section.
+func TestReadmeDescribesEveryTableAndColumn(t *testing.T) {
+	ctx := context.Background()
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	sections := map[string]string{}
+	for _, s := range strings.Split(string(readme), "\n### ")[1:] {
+		name, body, _ := strings.Cut(s, "\n")
+		sections[strings.TrimSpace(name)] = body
+	}
+	check := func(table, column string) {
+		body, ok := sections[table]
+		require.Truef(t, ok, "README.md has no section \"### %s\"", table)
+		require.Containsf(t, body, "`"+column+"`", "README.md section %s does not describe column %s", table, column)
+	}
+
+	rows, err := testdb.Postgres(t).Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`)
+	require.NoError(t, err)
+	n := 0
+	for rows.Next() {
+		var table, column string
+		require.NoError(t, rows.Scan(&table, &column))
+		check(table, column)
+		n++
+	}
+	require.NoError(t, rows.Err())
+	require.Positive(t, n)
+
+	chRows, err := testdb.ClickHouse(t).Query(ctx, `SELECT table, name FROM system.columns
+		WHERE database = currentDatabase() AND table <> 'goose_db_version'`)
+	require.NoError(t, err)
+	n = 0
+	for chRows.Next() {
+		var table, column string
+		require.NoError(t, chRows.Scan(&table, &column))
+		check(table, column)
+		n++
+	}
+	require.NoError(t, chRows.Err())
+	require.Positive(t, n)
+}

@@ -39,6 +39,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /shops/{shop}/admin/api/{version}/graphql.json", func(w http.ResponseWriter, r *http.Request) {
 		s.serveGraphQL(w, r, r.PathValue("shop"))
 	})
+	mux.HandleFunc("GET /bulk/{shop}/{token}/{file}", s.serveBulkFile)
 	s.adminRoutes(mux)
 	return mux
 }

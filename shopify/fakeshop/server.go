@@ -39,6 +39,18 @@ type Options struct {
 	// Seed seeds every shop's fault injection (faults.go): the same seed,
 	// faults and changes make the same random choices.
 	Seed int64
+	// BulkDir is where bulk operation results are written, in a temporary
+	// directory per shop that Close removes; empty means os.TempDir().
+	BulkDir string
+	// BulkShuffleWindow, when positive, writes the lines of every bulk
+	// result in random order within a sliding window of that many lines, so
+	// children may precede their parents and families interleave: Shopify
+	// promises no order (FACTS.md §1.5). 0 writes each parent before its
+	// children.
+	BulkShuffleWindow int
+	// BulkLineDelay paces bulk exports: each line is followed by this wait.
+	// 0 exports at full speed; tests use it to keep operations RUNNING.
+	BulkLineDelay time.Duration
 }
 
 // Server is many emulated shops behind one HTTP handler.
@@ -106,6 +118,7 @@ func (s *Server) AddShop(cfg ShopConfig) *Shop {
 	}
 	sh.createdAt = sh.now()
 	sh.budget = cost.NewBucket(cfg.Plan, s.opts.Clock)
+	sh.bulk = newBulkOps(sh, s.opts, s.bulkBaseURL)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.shops[cfg.Name]; dup {
@@ -168,6 +181,7 @@ func (s *Server) GraphQLURL(shop string) string {
 // Close stops serving, waiting briefly for requests in flight.
 func (s *Server) Close() error {
 	defer s.webhooks.close() // after requests in flight, whose changes may still queue
+	defer s.closeBulk()      // before webhooks close: a finishing export still announces
 	if s.httpSrv == nil {
 		return nil
 	}

@@ -47,6 +47,8 @@ type Shop struct {
 	faults *faultState
 	// idem remembers @idempotent(key:) keys (idempotency.go).
 	idem idempotencyKeys
+	// bulk is the shop's bulk operations (bulk_runner.go).
+	bulk *bulkOps
 }
 
 // Name is the shop's subdomain.

@@ -61,11 +61,3 @@ func newStatusCommand() *cobra.Command {
 		RunE:  notYetBuilt(6),
 	}
 }
-
-func newMigrateCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "migrate",
-		Short: "Apply the embedded PostgreSQL and ClickHouse migrations (not built yet: issue #2)",
-		RunE:  notYetBuilt(2),
-	}
-}

@@ -8,6 +8,10 @@
 // ./...` build the template only once. ClickHouse has no templates and its
 // migrations are a few statements, so each test's database is migrated directly.
 //
+// The PostgreSQL role needs CREATEDB (the one `make services` creates is a
+// superuser). The template, shopsync_tmpl_<digest of the migrations>, stays on
+// the server between runs and is replaced when the migrations change.
+//
 // An unreachable server fails the test with a message saying to run
 // `make services`; it never skips.
 package testdb

@@ -1,0 +1,74 @@
+// Package webhooks is shopsync's webhook inbox: one HTTP endpoint receives
+// every shop's Shopify webhooks and stores each verified delivery durably in
+// webhook_deliveries before answering, and a Processor later applies the
+// stored deliveries to the mirror through an Applier.
+//
+// # Receiving (Receiver)
+//
+// Shopify waits 5 s for an answer and retries anything but a 2xx (8 times
+// over about 4 hours), so the receiver does the least that makes a delivery
+// safe: check it, insert it (committed with synchronous_commit on, whatever
+// the server's default), answer. Applying it is the Processor's job.
+//
+// The checks run in this order, each answering at once:
+//
+//  1. Anything but POST: 405.
+//  2. The body is bounded (ReceiverConfig.MaxBodyBytes, 1 MiB by default):
+//     a larger one is 413 without being read to the end. The bound comes
+//     first because the whole body is needed to check its signature.
+//  3. Authenticity: the shop is looked up from X-Shopify-Shop-Domain in
+//     ShopSecrets and X-Shopify-Hmac-Sha256 is checked against each of its
+//     secrets (several during a secret rotation). A missing signature or
+//     domain, a shop we do not manage, and a wrong signature are all 401
+//     with the same body, so that a forger learns nothing, not even which
+//     shops exist; metrics and logs tell the three apart. Shopify's own
+//     validator checks the required headers before the signature; we check
+//     the signature first so that only a verified sender gets told which
+//     header it lacks. A shop we do not manage cannot be verified, so its
+//     deliveries are refused, never acknowledged: Shopify retries and then
+//     deletes the shop-specific subscription, which is what a subscription
+//     pointing at the wrong place deserves.
+//  4. The other required headers (topic, API version, webhook id): 400
+//     naming the first one missing.
+//  5. The body must be a JSON object: 400 otherwise, nothing stored. The
+//     inbox's payload column is jsonb, so a body that is not JSON cannot be
+//     kept for inspection; Shopify never sends one, so retrying cannot make
+//     it pass, and the malformed outcome is counted for someone to look at.
+//     The same holds for JSON that PostgreSQL's jsonb refuses (a \u0000 in
+//     a string, a number beyond numeric's range).
+//  6. A topic shopsync does not subscribe to (not in Topics) is stored as
+//     ignored, with processed_at set, and acknowledged with 200: it is
+//     verified, so it is Shopify's, and refusing it would only make Shopify
+//     retry it.
+//  7. Otherwise the delivery is stored as received. The webhook id is the
+//     primary key: a repeat (Shopify delivers at least once) stores nothing
+//     and is answered 200 as a duplicate.
+//
+// Nothing is stored before step 7, so a forged, oversized or malformed
+// request leaves no row. A store failure answers 500 and Shopify retries.
+// Signatures cover only the body, not the headers: a delivery binds to the
+// shop named in its header because that shop's own secret verified it. With
+// one secret per shop (a custom app per store, as shopsync is configured),
+// a delivery signed for shop A and relabelled as shop B fails B's check. If
+// several shops share one secret (a public app's single client secret), the
+// header cannot be checked this way and a replayed body could be relabelled
+// by whoever can capture deliveries.
+//
+// Secrets never leave ShopSecrets: they are not logged, not put into
+// errors or answers, and no metric carries a shop domain or a secret.
+//
+// # Processing (Processor)
+//
+// A Processor claims pending deliveries (received, or failed and due for a
+// retry) in batches with FOR UPDATE SKIP LOCKED, so several processors can
+// run against one database without applying a delivery twice, and hands each
+// to the Applier inside the claiming transaction, under a savepoint: the
+// mirror's writes and the delivery's new status commit together, so a crash
+// neither loses nor repeats an application. Batches are taken oldest
+// X-Shopify-Triggered-At first, which orders each store's deliveries as well
+// as one batch can; across batches, retries and concurrent processors the
+// order is best effort, which is enough because Shopify guarantees no order
+// either and the mirror ignores a payload older than its row (updated_at).
+// New deliveries are picked up through LISTEN/NOTIFY, with a short poll as
+// the fallback.
+package webhooks

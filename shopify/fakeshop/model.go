@@ -268,6 +268,12 @@ type Order struct {
 	ProcessedAt       time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+
+	// ShippingTotal and TaxTotal sum orderCreate's shipping and tax lines
+	// (empty is zero); TaxesIncluded says the prices already hold the tax.
+	ShippingTotal string
+	TaxTotal      string
+	TaxesIncluded bool
 }
 
 // WebhookSubscription is a shop-specific webhook subscription. APIVersion is

@@ -48,10 +48,10 @@ func init() {
 		"updatedAt":                field(func(o *Order) any { return o.UpdatedAt }),
 		"billingAddress":           field(func(o *Order) any { return addressNode(o.BillingAddressID, o.BillingAddress) }),
 		"shippingAddress":          field(func(o *Order) any { return addressNode(o.ShippingAddressID, o.ShippingAddress) }),
-		"totalPriceSet":            field(func(o *Order) any { return moneyBag(orderTotal(o), o.Currency) }),
-		"currentTotalPriceSet":     field(func(o *Order) any { return moneyBag(orderTotal(o), o.Currency) }),
+		"totalPriceSet":            field(func(o *Order) any { return moneyBag(orderGrandTotal(o), o.Currency) }),
+		"currentTotalPriceSet":     field(func(o *Order) any { return moneyBag(orderGrandTotal(o), o.Currency) }),
 		"subtotalPriceSet":         field(func(o *Order) any { return moneyBag(orderTotal(o), o.Currency) }),
-		"totalTaxSet":              field(func(o *Order) any { return moneyBag("0.00", o.Currency) }),
+		"totalTaxSet":              field(func(o *Order) any { return moneyBag(orderTax(o), o.Currency) }),
 		"lineItems": field(func(o *Order) any {
 			items := make([]*LineItem, len(o.LineItems))
 			for i := range o.LineItems {

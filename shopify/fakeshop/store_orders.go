@@ -3,6 +3,7 @@ package fakeshop
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -27,6 +28,12 @@ type OrderInput struct {
 	// InventoryBehaviour is BYPASS (the default), DECREMENT_IGNORING_POLICY or
 	// DECREMENT_OBEYING_POLICY, as in OrderCreateOptionsInput.
 	InventoryBehaviour string
+	FulfillmentStatus  *string // OrderDisplayFulfillmentStatus; default UNFULFILLED
+	ClosedAt           *time.Time
+	// ShippingTotal and TaxTotal are amounts (empty: zero), see Order.
+	ShippingTotal string
+	TaxTotal      string
+	TaxesIncluded bool
 }
 
 // LineItemInput is one line of a new order. With VariantID the line takes its
@@ -64,9 +71,19 @@ func (s *Shop) CreateOrder(in OrderInput) (*Order, error) {
 		if in.FinancialStatus != nil {
 			o.FinancialStatus = *in.FinancialStatus
 		}
+		if in.FulfillmentStatus != nil {
+			o.FulfillmentStatus = *in.FulfillmentStatus
+		}
+		if in.ClosedAt != nil {
+			closed := in.ClosedAt.UTC().Truncate(time.Second)
+			o.ClosedAt = &closed
+		}
+		o.ShippingTotal, o.TaxTotal, o.TaxesIncluded = in.ShippingTotal, in.TaxTotal, in.TaxesIncluded
 		if in.Customer != nil {
 			c := *in.Customer
-			c.ID = nextID()
+			if c.ID == 0 { // a customer given with its id is an existing one
+				c.ID = nextID()
+			}
 			o.Customer = &c
 		}
 		if in.BillingAddress != nil {
@@ -168,7 +185,12 @@ func (t *tx) claimStock(v *Variant, qty int, obeyPolicy bool, field []string) ([
 		}
 	}
 	if left > 0 { // oversell on the first location, as ignoring the policy allows
-		out = append(out, QuantityAdjust{ItemID: levels[0].ItemID, LocationID: levels[0].LocationID, Delta: -left})
+		i := slices.IndexFunc(out, func(a QuantityAdjust) bool { return a.LocationID == levels[0].LocationID })
+		if i < 0 {
+			out = append(out, QuantityAdjust{ItemID: levels[0].ItemID, LocationID: levels[0].LocationID})
+			i = len(out) - 1
+		}
+		out[i].Delta -= left // one change per level, so one inventory_levels/update
 	}
 	return out, nil
 }
@@ -233,6 +255,30 @@ func orderTotal(o *Order) string {
 		sum.Add(sum, lineTotal(li.UnitPrice, li.CurrentQuantity))
 	}
 	return sum.FloatString(2)
+}
+
+// orderGrandTotal is what the order costs: its lines, shipping and, unless
+// the prices include it, tax.
+func orderGrandTotal(o *Order) string {
+	sum, _ := new(big.Rat).SetString(orderTotal(o))
+	extra := []string{o.ShippingTotal}
+	if !o.TaxesIncluded {
+		extra = append(extra, o.TaxTotal)
+	}
+	for _, amount := range extra {
+		if r, ok := new(big.Rat).SetString(amount); ok {
+			sum.Add(sum, r)
+		}
+	}
+	return sum.FloatString(2)
+}
+
+// orderTax is the order's total tax.
+func orderTax(o *Order) string {
+	if r, ok := new(big.Rat).SetString(o.TaxTotal); ok {
+		return r.FloatString(2)
+	}
+	return "0.00"
 }
 
 func lineTotal(price string, qty int) *big.Rat {

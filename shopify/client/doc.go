@@ -7,7 +7,8 @@
 // graphql.Client for one shop:
 //
 //	c, err := client.New(client.Config{ShopDomain: "acme.myshopify.com", Token: token})
-//	resp, err := client.Products(ctx, c, 50, nil, &query, 20)
+//	q := client.UpdatedSince(lastRun)
+//	resp, err := client.Products(ctx, c, client.ProductsPageSize, nil, &q, client.VariantsPerProduct)
 //
 // Requests go through shopify/transport, so every Client in the process
 // shares the shop's cost budget, waits instead of being THROTTLED, and
@@ -17,6 +18,9 @@
 // CodeMaxCostExceeded, CodeAccessDenied, …); a non-200 answer without one is
 // an *HTTPError (ErrUnauthorized, ErrNotFound, …); a mutation answered with
 // userErrors returns its typed response together with a *UserErrors.
+//
+// pages.go holds page sizes that keep each read under Shopify's 1,000-point
+// cap for a single query.
 //
 // Bulk queries (FACTS.md §1) run with RunBulkQuery, or StartBulkQuery and
 // WaitBulkOperation when the caller keeps the operation id to resume after a

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
@@ -67,4 +68,19 @@ func TestShopsOnOneFakeshopKeepTheirOwnBudgets(t *testing.T) {
 	}
 	require.Equal(t, 1, metrics.count("acme.myshopify.com "+transport.OutcomeOK))
 	require.Equal(t, 1, metrics.count("globex.myshopify.com "+transport.OutcomeOK))
+}
+
+// TestCallerHTTPClientGetsTheTokenFromConfig: with a caller's http.Client
+// the request goes straight to Endpoint and the Client adds the token.
+func TestCallerHTTPClientGetsTheTokenFromConfig(t *testing.T) {
+	srv := startFakeshop(t, fakeshop.Options{})
+	shop := srv.AddShop(fakeshop.ShopConfig{Name: "acme"})
+	c, err := client.New(client.Config{
+		ShopDomain: shop.Domain(), Endpoint: srv.GraphQLURL(shop.Name()), Token: shop.Token(),
+		HTTPClient: &http.Client{Timeout: 10 * time.Second},
+	})
+	require.NoError(t, err)
+	resp, err := client.Shop(context.Background(), c)
+	require.NoError(t, err)
+	require.Equal(t, "acme.myshopify.com", resp.Shop.MyshopifyDomain)
 }

@@ -65,4 +65,15 @@
 // delayed or reordered webhooks, chosen by generators seeded from
 // Options.Seed. Set them with Shop.SetFaults or over HTTP at
 // /_fakeshop/shops/<name>/faults (faults_admin.go).
+//
+// # Seeding
+//
+// Seed (seed*.go) fills a shop with a generated store that depends only on
+// SeedConfig (seed and size): products with options, variants, SKUs and
+// EAN-13 barcodes (with the duplicates and blanks real stores have), stock at
+// several locations, custom and smart collections, pages, blogs, articles and
+// orders. It writes through the Shop API, loading products in batches with
+// CreateProducts (store_batch.go), which skips change events when nobody
+// listens. SeedStats counts what was written; ContentDigest compares stores
+// independently of ids.
 package fakeshop

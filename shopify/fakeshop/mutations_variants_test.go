@@ -1,6 +1,7 @@
 package fakeshop
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -178,4 +179,33 @@ func TestProductVariantsBulkDelete(t *testing.T) {
 	res = m.payload(t, "productVariantsBulkDelete", q, map[string]any{"productId": gidOf("Product", 1), "ids": []any{gidOf("ProductVariant", vs[1].ID)}})
 	requireUserError(t, res, "PRODUCT_DOES_NOT_EXIST", "productId")
 	require.Empty(t, m.topics())
+}
+
+func TestProductVariantsBulkLimits(t *testing.T) {
+	m := newMutShop(t)
+	p, _ := m.simpleProduct(t, "Hat", "S")
+	wh := gidOf("Location", m.warehouse.ID)
+	many := func(n int, quantities int) []any {
+		out := make([]any, n)
+		for i := range out {
+			qs := make([]any, quantities)
+			for j := range qs {
+				qs[j] = map[string]any{"locationId": wh, "availableQuantity": 1}
+			}
+			out[i] = sizeVariant(fmt.Sprint("V", i), map[string]any{"inventoryQuantities": qs})
+		}
+		return out
+	}
+	// More than 250 variants are fine (the limit is 2,048 per product)...
+	res := m.payload(t, "productVariantsBulkCreate", bulkCreateMutation, map[string]any{"productId": gidOf("Product", p.ID), "variants": many(300, 0)})
+	require.Empty(t, userErrs(res))
+	require.Equal(t, float64(301), dig(res, "product", "variantsCount", "count"))
+	// ...more than 2,048 are not.
+	r := m.raw(t, bulkCreateMutation, map[string]any{"productId": gidOf("Product", p.ID), "variants": many(2049, 0)})
+	require.Len(t, r.Errors, 1)
+	require.Equal(t, "The input array size of 2049 is greater than the maximum allowed of 2048.", r.Errors[0]["message"])
+	// Nor more than 50,000 inventory quantities in one call.
+	res = m.payload(t, "productVariantsBulkCreate", bulkCreateMutation, map[string]any{"productId": gidOf("Product", p.ID), "variants": many(201, 250)})
+	requireUserError(t, res, "INVENTORY_QUANTITIES_LIMIT_EXCEEDED", "variants")
+	require.Equal(t, "Input contains 50250 inventory quantities, which exceeds the limit of 50000", userErrs(res)[0]["message"])
 }

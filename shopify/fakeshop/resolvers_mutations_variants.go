@@ -15,6 +15,27 @@ func init() {
 	})
 }
 
+// checkBulkVariants applies the bulk variant mutations' own input limits:
+// at most 2,048 variants (the per-product limit, in place of the 250-item
+// rule), answered like an oversized array, and at most 50,000 inventory
+// quantities over all of them (INVENTORY_QUANTITIES_LIMIT_EXCEEDED, in
+// Shopify's words).
+func checkBulkVariants(args inputArgs) (*UserError, error) {
+	variants := args.objs("variants")
+	if len(variants) > maxProductVariants {
+		return nil, gqlError(fmt.Sprintf("The input array size of %d is greater than the maximum allowed of %d.", len(variants), maxProductVariants), "MAX_INPUT_SIZE_EXCEEDED")
+	}
+	rows := 0
+	for _, v := range variants {
+		rows += len(v.list("inventoryQuantities"))
+	}
+	if rows > maxProductSetQtyRows {
+		return &UserError{Field: fieldPath("variants"), Code: "INVENTORY_QUANTITIES_LIMIT_EXCEEDED",
+			Message: fmt.Sprintf("Input contains %d inventory quantities, which exceeds the limit of %d", rows, maxProductSetQtyRows)}, nil
+	}
+	return nil, nil
+}
+
 // bulkVariant is one ProductVariantsBulkInput read against the product it
 // is for: its fields, and its option values resolved to selected options.
 type bulkVariant struct {
@@ -95,6 +116,9 @@ func inOptionOrder(p *Product, selected, base []SelectedOption) ([]SelectedOptio
 
 func productVariantsBulkCreate(rc *ResolveContext, args inputArgs) (any, error) {
 	const payload, errType = "ProductVariantsBulkCreatePayload", "ProductVariantsBulkCreateUserError"
+	if ue, err := checkBulkVariants(args); err != nil || ue != nil {
+		return failedOr(payload, errType, ue, err)
+	}
 	productID, _, err := args.id("productId", "Product")
 	if err != nil {
 		return nil, err
@@ -152,6 +176,9 @@ func productVariantsBulkCreate(rc *ResolveContext, args inputArgs) (any, error) 
 
 func productVariantsBulkUpdate(rc *ResolveContext, args inputArgs) (any, error) {
 	const payload, errType = "ProductVariantsBulkUpdatePayload", "ProductVariantsBulkUpdateUserError"
+	if ue, err := checkBulkVariants(args); err != nil || ue != nil {
+		return failedOr(payload, errType, ue, err)
+	}
 	productID, _, err := args.id("productId", "Product")
 	if err != nil {
 		return nil, err

@@ -48,6 +48,21 @@
 // matching item, which the executor pages (pagination.go) and a bulk
 // operation can iterate whole.
 //
+// # Mutations
+//
+// The subset's Mutation fields are served by resolvers_mutations_*.go, one
+// file per resource family, each calling the Shop write methods, so a
+// mutation announces exactly the changes the Go API does. A business failure
+// is the payload's userErrors, with the payload's own error-code enum and the
+// input path as field (["input","variants","0","sku"]); malformed ids and
+// input arrays over 250 items (MAX_INPUT_SIZE_EXCEEDED; the variant lists of
+// productSet and the bulk variant mutations take 2,048) are GraphQL errors.
+// Work Shopify does asynchronously (productSet with synchronous:false,
+// orderCancel, collectionRemoveProducts, new smart-collection rules) is done
+// before the answer, so the operation or job returned is already complete.
+// inventorySetQuantities, inventoryAdjustQuantities and inventoryActivate
+// take @idempotent(key:) (idempotency.go).
+//
 // # Webhooks and faults
 //
 // Every change whose topic Shopify has (the WebhookSubscriptionTopic enum: no

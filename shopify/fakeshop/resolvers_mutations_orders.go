@@ -213,7 +213,8 @@ func orderCreate(rc *ResolveContext, args inputArgs) (any, error) {
 			return nil, err
 		}
 		if price != nil {
-			line.Price = ptr(price.FloatString(2))
+			amount := price.FloatString(2)
+			line.Price = &amount
 		} else if v := rc.Shop.Variant(id); v != nil {
 			price, _ = new(big.Rat).SetString(v.Price)
 		}

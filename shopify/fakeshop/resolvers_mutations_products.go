@@ -46,7 +46,8 @@ func variantFields(v inputArgs) (VariantInput, error) {
 		return out, err
 	}
 	if v.has("compareAtPrice") && v["compareAtPrice"] == nil {
-		out.CompareAtPrice = ptr("")
+		clear := ""
+		out.CompareAtPrice = &clear
 	}
 	out.Barcode = v.str("barcode")
 	out.InventoryPolicy = v.str("inventoryPolicy")

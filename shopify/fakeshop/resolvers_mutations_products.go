@@ -46,8 +46,8 @@ func variantFields(v inputArgs) (VariantInput, error) {
 		return out, err
 	}
 	if v.has("compareAtPrice") && v["compareAtPrice"] == nil {
-		clear := ""
-		out.CompareAtPrice = &clear
+		none := ""
+		out.CompareAtPrice = &none
 	}
 	out.Barcode = v.str("barcode")
 	out.InventoryPolicy = v.str("inventoryPolicy")

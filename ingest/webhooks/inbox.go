@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,49 +46,29 @@ var errPayloadRefused = errors.New("webhooks: the database refused the payload")
 // can run the same handler without the database.
 type inbox func(ctx context.Context, in inbound) (stored bool, err error)
 
-// pgInbox stores deliveries in webhook_deliveries, each in its own
-// transaction committed with synchronous_commit on, so that the answer to
-// Shopify never precedes a durable row even on a server whose default is off.
-// It reports false for a webhook id already stored.
-func pgInbox(pool *pgxpool.Pool) inbox {
+// pgInbox stores deliveries in webhook_deliveries, one statement (one round
+// trip) each, committed with synchronous_commit on (see inbox_insert.sql).
+// It reports false for a webhook id already stored, and pokes the notifier
+// for each new delivery that waits to be applied.
+func pgInbox(pool *pgxpool.Pool, wake *notifier) inbox {
 	return func(ctx context.Context, in inbound) (bool, error) {
-		tx, err := pool.Begin(ctx)
-		if err != nil {
-			return false, fmt.Errorf("webhooks: store delivery: %w", err)
-		}
-		defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
-
-		batch := &pgx.Batch{}
-		batch.Queue("SET LOCAL synchronous_commit TO on")
-		batch.Queue(insertSQL, in.webhookID, in.store, in.topic, nullIfEmpty(in.eventID), nullIfEmpty(in.apiVersion),
+		var status string
+		err := pool.QueryRow(ctx, insertSQL, in.webhookID, in.store, in.topic, nullIfEmpty(in.eventID), nullIfEmpty(in.apiVersion),
 			pgtype.Timestamptz{Time: in.triggeredAt, Valid: !in.triggeredAt.IsZero()}, in.status,
-			json.RawMessage(in.payload), NotifyChannel)
-		results := tx.SendBatch(ctx, batch)
-		_, err = results.Exec()
-		stored := false
-		if err == nil {
-			var status string
-			var quiet bool
-			err = results.QueryRow().Scan(&status, &quiet)
-			stored = err == nil
-			if errors.Is(err, pgx.ErrNoRows) {
-				err = nil // a duplicate
-			}
-		}
-		if cerr := results.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code[:2] == "22" { // data exception: the value itself
-				return false, fmt.Errorf("%w: %s", errPayloadRefused, pgErr.Message)
-			}
+			json.RawMessage(in.payload)).Scan(&status)
+		var pgErr *pgconn.PgError
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return false, nil // a duplicate
+		case errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22"): // data exception: the value itself
+			return false, fmt.Errorf("%w: %s", errPayloadRefused, pgErr.Message)
+		case err != nil:
 			return false, fmt.Errorf("webhooks: store delivery: %w", err)
 		}
-		if err := tx.Commit(ctx); err != nil {
-			return false, fmt.Errorf("webhooks: commit delivery: %w", err)
+		if status == StatusReceived {
+			wake.poke()
 		}
-		return stored, nil
+		return true, nil
 	}
 }
 

@@ -75,7 +75,11 @@ func NewReceiver(pool *pgxpool.Pool, secrets ShopSecrets, cfg ReceiverConfig) (*
 	if pool == nil || secrets == nil {
 		return nil, errors.New("webhooks: NewReceiver needs a pool and shop secrets")
 	}
-	return newReceiver(pgInbox(pool), secrets, cfg)
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return newReceiver(pgInbox(pool, &notifier{pool: pool, log: log}), secrets, cfg)
 }
 
 func newReceiver(store inbox, secrets ShopSecrets, cfg ReceiverConfig) (*Receiver, error) {

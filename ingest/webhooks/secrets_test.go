@@ -55,9 +55,9 @@ func TestSecretsNeverReachLogsAnswersOrMetrics(t *testing.T) {
 	var answers []string
 	var signatures []string
 	for _, d := range []delivery{
-		{},                          // accepted
-		{secret: secretAOld},        // accepted under the old secret
-		{secret: secretB},           // bad signature for A
+		{},                   // accepted
+		{secret: secretAOld}, // accepted under the old secret
+		{secret: secretB},    // bad signature for A
 		{shop: shopB, secret: secretA},
 		{shop: "stranger.myshopify.com", secret: secretA},
 		{body: `{"id":`},

@@ -70,15 +70,18 @@ type fixture struct {
 
 func newFixture(t *testing.T, configure ...func(*webhooks.ReceiverConfig)) *fixture {
 	t.Helper()
+	return newFixtureFor(t, map[string][]string{shopA: {secretA, secretAOld}, shopB: {secretB}}, configure...)
+}
+
+// newFixtureFor is newFixture for the shops and secrets given.
+func newFixtureFor(t *testing.T, secrets map[string][]string, configure ...func(*webhooks.ReceiverConfig)) *fixture {
+	t.Helper()
 	f := &fixture{t: t, pool: testdb.Postgres(t), reg: prometheus.NewRegistry(), logs: &syncBuffer{}}
 	var err error
 	f.metrics, err = webhooks.NewMetrics(f.reg)
 	require.NoError(t, err)
 	f.logger = slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.secrets, err = webhooks.NewStaticSecrets(map[string][]string{
-		shopA: {secretA, secretAOld},
-		shopB: {secretB},
-	})
+	f.secrets, err = webhooks.NewStaticSecrets(secrets)
 	require.NoError(t, err)
 	cfg := webhooks.DefaultReceiverConfig()
 	cfg.Logger, cfg.Metrics = f.logger, f.metrics

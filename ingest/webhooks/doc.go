@@ -29,7 +29,8 @@
 //     deletes the shop-specific subscription, which is what a subscription
 //     pointing at the wrong place deserves.
 //  4. The other required headers (topic, API version, webhook id): 400
-//     naming the first one missing.
+//     naming the first one missing, or one whose value the inbox will not
+//     hold (over 255 bytes, not UTF-8).
 //  5. The body must be a JSON object: 400 otherwise, nothing stored. The
 //     inbox's payload column is jsonb, so a body that is not JSON cannot be
 //     kept for inspection; Shopify never sends one, so retrying cannot make
@@ -54,6 +55,10 @@
 // header cannot be checked this way and a replayed body could be relabelled
 // by whoever can capture deliveries.
 //
+// The http.Server that mounts the receiver should bound slow clients
+// (ReadHeaderTimeout, ReadTimeout of a few seconds): the handler bounds the
+// body's size and its own store, not how slowly the body arrives.
+//
 // Secrets never leave ShopSecrets: they are not logged, not put into
 // errors or answers, and no metric carries a shop domain or a secret.
 //
@@ -69,6 +74,14 @@
 // as one batch can; across batches, retries and concurrent processors the
 // order is best effort, which is enough because Shopify guarantees no order
 // either and the mirror ignores a payload older than its row (updated_at).
-// New deliveries are picked up through LISTEN/NOTIFY, with a short poll as
-// the fallback.
+// New deliveries are picked up through LISTEN/NOTIFY: the receiver sends one
+// notification per 10 ms of stored deliveries, after their commits and
+// outside their transactions (a NOTIFY in each insert would serialise every
+// commit on PostgreSQL's notification lock), and processors also poll every
+// PollInterval in case a notification is lost.
+//
+// A failed delivery's next attempt is kept in the memory of the processor
+// that failed it (webhook_deliveries has no column for it), so another
+// processor, or the same one after a restart, may retry it early: that costs
+// an attempt, never a double application.
 package webhooks

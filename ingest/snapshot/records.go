@@ -26,7 +26,9 @@ func (e *CountError) Error() string {
 // worth retrying, the second fails the run.
 type downloadError struct{ err error }
 
-func (e *downloadError) Error() string { return "snapshot: downloading the bulk result: " + e.err.Error() }
+func (e *downloadError) Error() string {
+	return "snapshot: downloading the bulk result: " + e.err.Error()
+}
 func (e *downloadError) Unwrap() error { return e.err }
 
 // downloadReader marks read errors of the download as such, so that they

@@ -51,7 +51,9 @@ func (j *bulkJob) export(ctx context.Context) (int64, error) {
 	cw := &countingWriter{w: f}
 	bw := bufio.NewWriterSize(cw, 1<<20)
 	var sink lineSink = orderedSink{bw}
-	if n := j.ops.opts.BulkShuffleWindow; n > 0 {
+	// Grouped output promises children after their parent (FACTS.md §1.5),
+	// so only an ungrouped result is shuffled.
+	if n := j.ops.opts.BulkShuffleWindow; n > 0 && !j.group {
 		sink = newShuffleSink(bw, n, uint64(j.id))
 	}
 	x := &exporter{
@@ -65,8 +67,9 @@ func (j *bulkJob) export(ctx context.Context) (int64, error) {
 		kinds:   map[*ast.Field]bulkFieldKind{},
 		nodeSel: map[*ast.Field]ast.SelectionSet{},
 		merged:  map[mergedKey]ast.SelectionSet{},
-		groups:  map[groupsKey][]fieldGroup{},
+		plans:   map[groupsKey][]bulkField{},
 	}
+	x.rc = ResolveContext{Ctx: ctx, Shop: j.ops.shop, Vars: j.plan.vars, APIVersion: adminapi.Version}
 	runErr := x.run()
 	flushErr := sink.flush()
 	closeErr := f.Close()
@@ -84,22 +87,40 @@ type exporter struct {
 	buf   []byte
 	delay time.Duration
 
-	// Caches over the query's AST, which is fixed for the export: how each
-	// field is treated, the node selection of each connection, merged
-	// sub-selections, and collected fields per selection set and type.
+	// rc is the ResolveContext of every resolver call on the fast path;
+	// only Field changes between calls.
+	rc ResolveContext
+
+	// Caches over the query's AST, which is fixed for the export (a bulk
+	// query has no variables to change it between nodes): how each field is
+	// treated, the node selection of each connection, merged
+	// sub-selections, and the compiled fields per selection set and type.
 	kinds   map[*ast.Field]bulkFieldKind
 	nodeSel map[*ast.Field]ast.SelectionSet
 	merged  map[mergedKey]ast.SelectionSet
-	groups  map[groupsKey][]fieldGroup
+	plans   map[groupsKey][]bulkField
 }
 
 type bulkFieldKind uint8
 
 const (
 	plainField      bulkFieldKind = iota + 1 // written inline by the executor
-	connectionField                          // becomes lines of its own
+	objectField                              // a single inline object, built like a line
 	holdsConnection                          // an inline object with a connection inside
+	connectionField                          // becomes lines of its own
 )
+
+// bulkField is one response key of a selection set on one concrete type,
+// compiled once: the executor's field group plus everything the executor
+// would look up again for every node (resolver, arguments, schema type).
+type bulkField struct {
+	g        fieldGroup
+	kind     bulkFieldKind
+	typename bool
+	fn       FieldFunc // nil: the executor's own path (self-resolving objects)
+	args     map[string]any
+	typ      *ast.Type
+}
 
 type mergedKey struct {
 	first *ast.Field
@@ -125,15 +146,15 @@ type nestedConn struct {
 // (how Shopify treats those is UNVERIFIED).
 func (x *exporter) run() error {
 	root := x.e.schema.Query
-	for _, g := range x.collect(x.e.op.SelectionSet, root) {
-		f := g.fields[0]
-		switch x.kind(f) {
+	for _, c := range x.compile(x.e.op.SelectionSet, root) {
+		g, f := c.g, c.g.fields[0]
+		switch c.kind {
 		case connectionField:
 			if err := x.connection(nestedConn{holder: queryRoot{}, typ: root, g: g}, "", true); err != nil {
 				return err
 			}
-		case holdsConnection, plainField:
-			if f.Name == "__typename" || len(f.SelectionSet) == 0 {
+		default:
+			if c.typename || len(f.SelectionSet) == 0 {
 				continue
 			}
 			raw, err := x.resolve(root, queryRoot{}, f)
@@ -215,45 +236,77 @@ func (x *exporter) node(obj Object, sel ast.SelectionSet, parentID string, root 
 	return nil
 }
 
-// object builds the line of obj: every selected field through the executor,
-// except connections, which it returns for the caller to export.
+// object builds the line of obj: every selected field as the executor
+// would write it, except connections, which it returns for the caller to
+// export. Leaves and lists go through the executor's completion; single
+// inline objects are built here, recursively, so that their fields use the
+// compiled plan too and a connection inside one is found.
 func (x *exporter) object(obj Object, typ *ast.Definition, sel ast.SelectionSet) (*OrderedMap, []nestedConn, error) {
-	groups := x.collect(sel, typ)
-	out := &OrderedMap{Keys: make([]string, 0, len(groups)), Values: make([]any, 0, len(groups))}
+	plan := x.compile(sel, typ)
+	out := &OrderedMap{Keys: make([]string, 0, len(plan)), Values: make([]any, 0, len(plan))}
 	var nested []nestedConn
-	for _, g := range groups {
-		if err := x.e.ctx.Err(); err != nil {
-			return nil, nil, err
+	for i := range plan {
+		c := &plan[i]
+		if c.typename {
+			out.Set(c.g.key, typ.Name)
+			continue
 		}
-		f := g.fields[0]
-		switch x.kind(f) {
+		switch c.kind {
 		case connectionField:
-			nested = append(nested, nestedConn{holder: obj, typ: typ, g: g})
-		case holdsConnection:
-			raw, err := x.resolve(typ, obj, f)
+			nested = append(nested, nestedConn{holder: obj, typ: typ, g: c.g})
+			continue
+		case objectField, holdsConnection:
+			raw, err := x.resolve(typ, obj, c.g.fields[0])
 			if err != nil {
 				return nil, nil, err
 			}
 			inner, _ := raw.(Object)
 			if inner == nil {
-				out.Set(g.key, nil)
+				if c.typ.NonNull {
+					return nil, nil, fmt.Errorf("field error in a bulk export: Cannot return null for non-nullable field %s", fieldLabel(c.g.fields[0]))
+				}
+				out.Set(c.g.key, nil)
 				continue
 			}
-			m, sub, err := x.object(inner, x.e.schema.Types[inner.TypeName()], x.sub(g, typ.Name))
+			m, sub, err := x.object(inner, x.e.schema.Types[inner.TypeName()], x.sub(c.g, typ.Name))
 			if err != nil {
 				return nil, nil, err
 			}
 			nested = append(nested, sub...)
-			if len(m.Keys) > 0 {
-				out.Set(g.key, m)
+			if len(m.Keys) > 0 || c.kind == objectField {
+				out.Set(c.g.key, m)
 			}
-		default:
-			v, ok := x.e.field(typ, obj, g, nil)
-			if !ok {
-				return nil, nil, fmt.Errorf("field error in a bulk export: %w", x.e.errs[len(x.e.errs)-1])
-			}
-			out.Set(g.key, v)
+			continue
 		}
+		if err := x.e.ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		var v any
+		ok := true
+		sr, self := obj.(selfResolver)
+		if c.fn == nil && (!self || c.typ == nil) {
+			v, ok = x.e.field(typ, obj, c.g, nil)
+		} else {
+			f := c.g.fields[0]
+			x.rc.Field = f
+			var raw any
+			var err error
+			if c.fn != nil {
+				raw, err = c.fn(&x.rc, obj, c.args)
+			} else {
+				raw, err = sr.resolveField(&x.rc, f.Name, c.args)
+			}
+			if err != nil {
+				x.e.addError(nil, f, err)
+				ok = !c.typ.NonNull
+			} else {
+				v, ok = x.e.complete(c.typ, c.g.fields, raw, nil, c.args)
+			}
+		}
+		if !ok || len(x.e.errs) > 0 {
+			return nil, nil, fmt.Errorf("field error in a bulk export: %w", x.e.errs[len(x.e.errs)-1])
+		}
+		out.Set(c.g.key, v)
 	}
 	return out, nested, nil
 }
@@ -262,8 +315,8 @@ func (x *exporter) object(obj Object, typ *ast.Definition, sel ast.SelectionSet)
 // objects that lead to them.
 func (x *exporter) resolve(typ *ast.Definition, obj Object, f *ast.Field) (any, error) {
 	args := f.ArgumentMap(x.e.vars)
-	rc := &ResolveContext{Ctx: x.e.ctx, Shop: x.e.shop, Field: f, Vars: x.e.vars, APIVersion: x.e.version}
-	raw, err := x.e.resolve(rc, typ, obj, f.Name, args)
+	x.rc.Field = f
+	raw, err := x.e.resolve(&x.rc, typ, obj, f.Name, args)
 	if err != nil {
 		return nil, fmt.Errorf("resolving %s: %w", fieldLabel(f), err)
 	}
@@ -317,10 +370,15 @@ func (x *exporter) kind(f *ast.Field) bulkFieldKind {
 	}
 	k := plainField
 	if f.Definition != nil {
-		if isConnectionType(x.e.schema.Types[f.Definition.Type.Name()]) {
+		def := x.e.schema.Types[f.Definition.Type.Name()]
+		single := f.Definition.Type.Elem == nil && len(f.SelectionSet) > 0
+		switch {
+		case isConnectionType(def):
 			k = connectionField
-		} else if f.Definition.Type.Elem == nil && x.containsConnection(f.SelectionSet) {
+		case single && x.containsConnection(f.SelectionSet):
 			k = holdsConnection
+		case single && def != nil && def.Kind == ast.Object:
+			k = objectField
 		}
 	}
 	x.kinds[f] = k
@@ -380,17 +438,30 @@ func (x *exporter) sub(g fieldGroup, typ string) ast.SelectionSet {
 	return sel
 }
 
-// collect is the executor's collectFields, cached per selection set and
-// type: a bulk query has no variables to change it between nodes.
-func (x *exporter) collect(set ast.SelectionSet, typ *ast.Definition) []fieldGroup {
+// compile is the executor's collectFields for a selection set on a
+// concrete type, with each group's resolver and arguments looked up once.
+func (x *exporter) compile(set ast.SelectionSet, typ *ast.Definition) []bulkField {
 	if len(set) == 0 {
 		return nil
 	}
 	k := groupsKey{&set[0], len(set), typ.Name}
-	if g, ok := x.groups[k]; ok {
-		return g
+	if plan, ok := x.plans[k]; ok {
+		return plan
 	}
-	g := x.e.collectFields(set, typ)
-	x.groups[k] = g
-	return g
+	groups := x.e.collectFields(set, typ)
+	plan := make([]bulkField, len(groups))
+	for i, g := range groups {
+		f := g.fields[0]
+		c := bulkField{g: g, typename: f.Name == "__typename", kind: x.kind(f)}
+		if f.Definition != nil {
+			c.typ = f.Definition.Type
+			c.args = f.ArgumentMap(x.e.vars)
+			c.fn = resolvers[typ.Name][f.Name]
+		} else if !c.typename {
+			c.kind = plainField // the executor reports the unknown field
+		}
+		plan[i] = c
+	}
+	x.plans[k] = plan
+	return plan
 }

@@ -296,12 +296,20 @@ func (s *Shop) collectionsForTest() []*Collection {
 func TestBulkExportShuffledLinesStillJoin(t *testing.T) {
 	ordered := startServer(t, Options{})
 	shuffled := startServer(t, Options{BulkShuffleWindow: 16})
-	query := `{ products { edges { node { id variants { edges { node { id sku } } } } } } }`
+	const q = `{ products { edges { node { id variants { edges { node { id sku } } } } } } }`
 	var bodies [2][]byte
+	var grouped []byte
 	for i, srv := range []*Server{ordered, shuffled} {
 		shop := srv.AddShop(ShopConfig{Name: "order"})
 		buildBulkCatalog(t, shop, 60)
-		_, bodies[i] = runBulkToFile(t, srv, shop, query)
+		_, bodies[i] = runBulkToFile(t, srv, shop, q)
+		if srv == shuffled {
+			// groupObjects: true promises children after their parent, so
+			// it is never shuffled.
+			data := query(t, srv, shop, runBulkMutation, map[string]any{"q": q, "g": true})
+			id := dig(data, "bulkOperationRunQuery", "bulkOperation", "id").(string)
+			_, grouped = runBulkToFileFrom(t, srv, shop, id)
+		}
 	}
 	// Same records (ids differ between the two servers' shops, so compare
 	// shapes: the multiset of lines with ids stripped, and each line's
@@ -326,6 +334,9 @@ func TestBulkExportShuffledLinesStillJoin(t *testing.T) {
 	require.Equal(t, orderedLines, shuffledLines)
 	require.False(t, orderedEarly, "the default order writes parents first")
 	require.True(t, shuffledEarly, "a shuffled export put no child before its parent")
+	groupedLines, groupedEarly := shape(grouped)
+	require.Equal(t, orderedLines, groupedLines)
+	require.False(t, groupedEarly, "grouped output was shuffled")
 
 	stats, err := bulk.Join(context.Background(), bytes.NewReader(bodies[1]), t.TempDir(), func(bulk.Record) error { return nil })
 	require.NoError(t, err)

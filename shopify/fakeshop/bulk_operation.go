@@ -105,6 +105,11 @@ func (e *BulkQueryError) Error() string {
 // it in the background. A rejected query is a *BulkQueryError. ctx only
 // tells which address the request arrived on, which becomes the host of the
 // result URL; Go callers may pass context.Background().
+//
+// groupObjects is recorded; both modes write each parent before its
+// children, which grouped output promises and ungrouped output (the 2026-01
+// default) allows. Options.BulkShuffleWindow makes ungrouped results come
+// out in no particular order, which is all Shopify promises for them.
 func (s *Shop) RunBulkQuery(ctx context.Context, query string, groupObjects bool) (*BulkOperation, error) {
 	return s.bulk.start(ctx, query, groupObjects)
 }

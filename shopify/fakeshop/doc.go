@@ -91,4 +91,22 @@
 // CreateProducts (store_batch.go), which skips change events when nobody
 // listens. SeedStats counts what was written; ContentDigest compares stores
 // independently of ids.
+//
+// # Bulk operations
+//
+// bulkOperationRunQuery (bulk_*.go) validates the inner query with Shopify's
+// rules (at least one and at most five connections, nested at most two
+// levels below the top-level one, no top-level node/nodes, edges { node },
+// the id of a node holding a nested connection), allows five unfinished
+// operations per shop (the sixth is LIMIT_REACHED) and exports in a
+// goroutine: CREATED, RUNNING with objectCount and rootObjectCount growing,
+// then COMPLETED with url and fileSize, FAILED with errorCode, or CANCELING
+// and CANCELED. The export streams: it walks each connection item by item
+// through the executor and writes each node as one JSONL line, nested nodes
+// with __parentId and every slash escaped as Shopify's files have them, to a
+// file under Options.BulkDir that GET /bulk/<shop>/<token>/<id>.jsonl serves
+// without an access token until it expires seven days after completion.
+// Each finished operation is a bulk_operations/finish change.
+// Options.BulkShuffleWindow scrambles line order and Shop.FailNextBulkQuery
+// fails an operation, for testing consumers.
 package fakeshop

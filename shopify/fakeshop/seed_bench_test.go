@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -36,19 +37,33 @@ func BenchmarkSeedMillionVariants(b *testing.B) {
 
 		fmt.Printf("BENCH fakeshop_seed_variants_per_s %.0f variants/s\n", variants/seedRun.elapsed.Seconds())
 		fmt.Printf("BENCH fakeshop_seed_seconds %.2f s\n", seedRun.elapsed.Seconds())
+		fmt.Printf("BENCH fakeshop_seed_cpu_seconds %.2f s\n", seedRun.cpu.Seconds())
 		fmt.Printf("BENCH fakeshop_seed_peak_heap %.0f MiB\n", seedRun.peakMiB)
 		fmt.Printf("BENCH fakeshop_seed_live_heap %.0f MiB\n", seedRun.liveMiB)
 		fmt.Printf("BENCH fakeshop_seed_baseline_variants_per_s %.0f variants/s\n", variants/baseRun.elapsed.Seconds())
+		fmt.Printf("BENCH fakeshop_seed_baseline_seconds %.2f s\n", baseRun.elapsed.Seconds())
+		fmt.Printf("BENCH fakeshop_seed_baseline_cpu_seconds %.2f s\n", baseRun.cpu.Seconds())
 		fmt.Printf("BENCH fakeshop_seed_baseline_peak_heap %.0f MiB\n", baseRun.peakMiB)
 		fmt.Printf("BENCH fakeshop_seed_baseline_live_heap %.0f MiB\n", baseRun.liveMiB)
 		fmt.Printf("BENCH fakeshop_seed_time_ratio %.2f x\n", seedRun.elapsed.Seconds()/baseRun.elapsed.Seconds())
+		fmt.Printf("BENCH fakeshop_seed_cpu_ratio %.2f x\n", seedRun.cpu.Seconds()/baseRun.cpu.Seconds())
 		fmt.Printf("BENCH fakeshop_seed_peak_heap_ratio %.2f x\n", seedRun.peakMiB/baseRun.peakMiB)
 	}
 }
 
 type runFigures struct {
-	elapsed          time.Duration
+	elapsed, cpu     time.Duration
 	peakMiB, liveMiB float64
+}
+
+// processCPU is the process's user plus system time: on a shared machine it
+// says what a run cost even when the wall time says how busy the others were.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // measure times f and samples the heap while it runs: peak is the largest
@@ -74,9 +89,9 @@ func measure(f func() any) runFigures {
 			}
 		}
 	})
-	start := time.Now()
+	start, startCPU := time.Now(), processCPU()
 	result := f()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-startCPU
 	close(done)
 	wg.Wait()
 	peak = max(peak, read())
@@ -84,7 +99,7 @@ func measure(f func() any) runFigures {
 	live := read()
 	runtime.KeepAlive(result)
 	const mib = 1 << 20
-	return runFigures{elapsed: elapsed, peakMiB: float64(peak-base) / mib, liveMiB: float64(live-base) / mib}
+	return runFigures{elapsed: elapsed, cpu: cpu, peakMiB: float64(peak-base) / mib, liveMiB: float64(live-base) / mib}
 }
 
 // baselineRecords generates cfg's catalogue and builds the records Seed

@@ -126,6 +126,7 @@ func (s *Server) AddShop(cfg ShopConfig) *Shop {
 	}
 	s.shops[cfg.Name] = sh
 	s.webhooks.attach(sh)
+	sh.serverHooks = len(sh.hooks)
 	return sh
 }
 

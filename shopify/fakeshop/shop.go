@@ -43,6 +43,10 @@ type Shop struct {
 	hooksMu     sync.RWMutex
 	hooks       []func(Change)
 	orderNumber int
+	// serverHooks counts the hooks AddShop attached (the webhook
+	// dispatcher's), which act only on webhook subscriptions; CreateProducts
+	// skips change events when there are no others and no subscriptions.
+	serverHooks int
 	// faults are the shop's injected failures (faults.go).
 	faults *faultState
 	// idem remembers @idempotent(key:) keys (idempotency.go).

@@ -20,19 +20,20 @@ type NewProduct struct {
 // it is the write path for loading large catalogues (Seed), where a lock,
 // a change list and a copied product per call cost more than the records.
 //
-// When the shop has OnChange hooks, every product goes through CreateProduct
-// and announces exactly what it would. Without hooks nobody can observe
-// change events, so none are built, and the records are laid out for speed:
-// a product's variants, inventory items and levels share backing arrays, and
-// levels share their (immutable, never modified in place) quantity maps. A
-// hook registered while CreateProducts runs may miss events of the products
-// stored meanwhile.
+// When anyone can observe the shop's change events (an OnChange hook of its
+// own, or a webhook subscription, which the server's webhook dispatcher
+// delivers to), every product goes through CreateProduct and announces
+// exactly what it would. Otherwise no events are built, and the records are
+// laid out for speed: a product's variants, inventory items and levels share
+// backing arrays, and levels share their (immutable, never modified in place)
+// quantity maps. A hook or subscription added while CreateProducts runs may
+// miss events of the products stored meanwhile.
 //
 // The batch is not atomic: on a UserError, the products before the failing
 // one stay stored and the error's Field starts with the failing index.
 func (s *Shop) CreateProducts(batch []NewProduct) ([]*Product, error) {
 	out := make([]*Product, 0, len(batch))
-	if s.hasHooks() {
+	if s.observed() {
 		for i, np := range batch {
 			p, err := s.CreateProduct(np.Product, np.Variants)
 			if err != nil {
@@ -55,10 +56,16 @@ func (s *Shop) CreateProducts(batch []NewProduct) ([]*Product, error) {
 	return out, err
 }
 
-func (s *Shop) hasHooks() bool {
+// observed reports whether a change event could reach anyone: a hook other
+// than the ones AddShop attached, or a webhook subscription for those to
+// deliver to.
+func (s *Shop) observed() bool {
 	s.hooksMu.RLock()
-	defer s.hooksMu.RUnlock()
-	return len(s.hooks) > 0
+	own := len(s.hooks) > s.serverHooks
+	s.hooksMu.RUnlock()
+	subscribed := false
+	s.read(func(st *store) { subscribed = st.webhooks.len() > 0 })
+	return own || subscribed
 }
 
 func prefixField(err error, i int) error {

@@ -105,3 +105,20 @@ func TestCreateProductsNamesTheFailingProduct(t *testing.T) {
 		require.Len(t, shop.Products(), 1, "products before the failing one stay stored")
 	}
 }
+
+// The server's own webhook hook does not make a shop observed; a hook of
+// one's own or a webhook subscription does.
+func TestCreateProductsKnowsWhoListens(t *testing.T) {
+	srv := New(Options{})
+	quiet := srv.AddShop(ShopConfig{Name: "quiet"})
+	require.False(t, quiet.observed())
+
+	hooked := srv.AddShop(ShopConfig{Name: "hooked"})
+	hooked.OnChange(func(Change) {})
+	require.True(t, hooked.observed())
+
+	subscribed := srv.AddShop(ShopConfig{Name: "subscribed"})
+	_, err := subscribed.CreateWebhookSubscription(WebhookSubscriptionInput{Topic: "PRODUCTS_CREATE", URI: "https://example.com/hooks"})
+	require.NoError(t, err)
+	require.True(t, subscribed.observed())
+}

@@ -56,7 +56,7 @@ func (s *Shop) statsBetween(lo, hi int64) SeedStats {
 
 // tally counts in parallel: the parts are independent reads of the store
 // (under the caller's read lock) and each writes its own fields, except
-// collections, which add up per collection afterwards.
+// smart collection matches, which add up per chunk afterwards.
 func (st *store) tally(lo, hi int64) SeedStats {
 	in := func(id int64) bool { return id > lo && id < hi }
 	var n SeedStats
@@ -66,27 +66,49 @@ func (st *store) tally(lo, hi int64) SeedStats {
 		func() { st.tallyInventory(in, &n) },
 		func() { st.tallyContent(in, &n) },
 	}
-	var collections []*Collection
+	// Custom collections count their members; smart ones are evaluated
+	// product by product (each product against every rule set), in chunks of
+	// products, rather than collection by collection over all products.
+	var smart []*CollectionRuleSet
 	for id, c := range st.collections.byID {
-		if in(id) {
-			collections = append(collections, c)
+		if !in(id) {
+			continue
 		}
-	}
-	members := make([]int, len(collections))
-	for i, c := range collections {
-		tasks = append(tasks, func() { members[i] = len(st.collectionProducts(c)) })
-	}
-	runTasks(tasks)
-	for i, c := range collections {
 		n.Collections++
-		n.CollectionMemberships += members[i]
 		if c.RuleSet != nil {
 			n.SmartCollections++
-			n.SmartMemberships += members[i]
-		} else {
-			n.CustomCollections++
+			smart = append(smart, c.RuleSet)
+			continue
+		}
+		n.CustomCollections++
+		n.CollectionMemberships += len(st.collectionProducts(c))
+	}
+	var products []*Product
+	if len(smart) > 0 {
+		products = make([]*Product, 0, st.products.len())
+		for _, p := range st.products.byID {
+			products = append(products, p)
 		}
 	}
+	const chunk = 4096
+	matches := make([]int, (len(products)+chunk-1)/chunk)
+	for i := range matches {
+		part := products[i*chunk : min((i+1)*chunk, len(products))]
+		tasks = append(tasks, func() {
+			for _, p := range part {
+				for _, rs := range smart {
+					if st.matchesRules(p, rs) {
+						matches[i]++
+					}
+				}
+			}
+		})
+	}
+	runTasks(tasks)
+	for _, m := range matches {
+		n.SmartMemberships += m
+	}
+	n.CollectionMemberships += n.SmartMemberships
 	return n
 }
 

@@ -103,9 +103,11 @@ func (s *Store) Running(ctx context.Context, id int64) error {
 }
 
 // Advance records a reconcile pass's progress through q, normally the
-// transaction that committed the page the cursor stands after.
+// transaction that committed the page the cursor stands after: objects
+// more read, and the cursor moved to cursor (an RFC 3339 time) unless it
+// is empty.
 func (s *Store) Advance(ctx context.Context, q Querier, id int64, cursor string, objects int64) error {
-	return s.update(ctx, q, id, `cursor = $2, object_count = object_count + $3`, cursor, objects)
+	return s.update(ctx, q, id, `cursor = coalesce(nullif($2, ''), cursor), object_count = object_count + $3`, cursor, objects)
 }
 
 // Complete finishes a run through q (the transaction that loaded the

@@ -101,4 +101,3 @@ func nilIfEmpty(s string) *string {
 	}
 	return &s
 }
-

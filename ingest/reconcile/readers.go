@@ -369,4 +369,3 @@ func allLocations(ctx context.Context, c *client.Client) ([]string, error) {
 		after = pi.EndCursor
 	}
 }
-

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,6 +270,35 @@ func TestSeedAnnouncesChangesToHooks(t *testing.T) {
 	// With a hook the store is the same as without.
 	_, quiet, _ := seeded(t, "quiet", SeedConfig{Seed: 3, Products: 50}, Options{})
 	require.Equal(t, quiet.ContentDigest(), shop.ContentDigest())
+}
+
+// Readers may use a shop while it is seeded: batches are stored under the
+// write lock, and what a reader sees is always a consistent prefix.
+func TestSeedWhileReading(t *testing.T) {
+	srv := New(Options{})
+	shop := srv.AddShop(ShopConfig{Name: "busy"})
+	done := make(chan struct{})
+	var reads, torn atomic.Int64
+	go func() {
+		defer close(done)
+		for {
+			for _, p := range shop.Products() {
+				if len(shop.Variants(p)) != len(p.VariantIDs) {
+					torn.Add(1)
+				}
+			}
+			reads.Add(1)
+			if shop.Stats().Orders > 0 {
+				return
+			}
+		}
+	}()
+	st, err := Seed(shop, SeedConfig{Seed: 11, Products: 3000, BatchSize: 100})
+	require.NoError(t, err)
+	<-done
+	require.Positive(t, reads.Load())
+	require.Zero(t, torn.Load(), "a product was seen without its variants")
+	require.Equal(t, st, shop.Stats())
 }
 
 func shopCollections(s *Shop) []*Collection {

@@ -68,7 +68,7 @@ func (s *seeder) estimate() (products, variants, levels int) {
 	if variants == 0 {
 		variants = products * seedMeanVariants
 	}
-	return products, variants, variants * s.cfg.Locations * 4 / 5
+	return products, variants, variants * s.cfg.Locations * 9 / 10
 }
 
 // variantCount draws a product's number of variants: 42 % have one, a third

@@ -29,6 +29,8 @@ type NewProduct struct {
 // quantity maps. A hook or subscription added while CreateProducts runs may
 // miss events of the products stored meanwhile.
 //
+// The stored records may keep the inputs' slices and pointers (CreateProduct
+// keeps the pointers too), so the caller must not change them afterwards.
 // The batch is not atomic: on a UserError, the products before the failing
 // one stay stored and the error's Field starts with the failing index.
 func (s *Shop) CreateProducts(batch []NewProduct) ([]*Product, error) {

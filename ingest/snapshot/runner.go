@@ -125,6 +125,16 @@ func (r *Runner) Snapshot(ctx context.Context, c *client.Client) ([]Result, erro
 	return r.families(ctx, c, r.cfg.Families, false)
 }
 
+// Families takes (or resumes) a snapshot of the given families only.
+func (r *Runner) Families(ctx context.Context, c *client.Client, families []events.Family) ([]Result, error) {
+	for _, f := range families {
+		if _, err := SpecOf(f); err != nil {
+			return nil, err
+		}
+	}
+	return r.families(ctx, c, families, false)
+}
+
 // Resume resumes the snapshot runs of the client's store that an earlier
 // process left active, and starts none.
 func (r *Runner) Resume(ctx context.Context, c *client.Client) ([]Result, error) {

@@ -46,8 +46,11 @@ func Parse(src []byte) (*Config, error) {
 		return nil, &YAMLError{Line: 1, Column: 1, Msg: fmt.Sprintf("%d bytes is more than a configuration file has (limit %d)", len(src), MaxFileSize)}
 	}
 	pos := findPositions(src)
+	if pos.tag != nil {
+		return nil, pos.tag
+	}
 	var cfg Config
-	if err := yaml.UnmarshalWithOptions(src, &cfg, yaml.Strict()); err != nil {
+	if err := decode(src, &cfg); err != nil {
 		return nil, decodeError(err, pos)
 	}
 	pos.secrets = nil // not needed after decoding; not to be kept in the Config
@@ -57,6 +60,17 @@ func Parse(src []byte) (*Config, error) {
 		return nil, err
 	}
 	return &cfg, nil
+}
+
+// decode unmarshals strictly. The YAML library panics on some malformed
+// input (found by FuzzLoad); that is a file it cannot read, not a crash.
+func decode(src []byte, cfg *Config) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &YAMLError{Line: 1, Column: 1, Msg: fmt.Sprintf("the YAML library cannot read this file (%v)", r)}
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, cfg, yaml.Strict())
 }
 
 // UnmarshalYAML starts each store from DefaultStore, so that keys the file

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -17,9 +18,12 @@ type position struct{ line, column int }
 type positions struct {
 	byPath map[string]position
 	byPos  map[position]string
+	// tag is an error at the first explicit YAML tag (!!map, !foo): a
+	// configuration file needs none, and the YAML library mishandles some.
+	tag *YAMLError
 	// secrets are the values of secrets written inline (token: ...), kept
 	// only while parsing, to be scrubbed from the YAML library's messages.
-	secrets *[]string
+	secrets []string
 }
 
 // maxWalkDepth bounds the walk over deeply nested (hostile) documents; the
@@ -29,7 +33,7 @@ const maxWalkDepth = 32
 // findPositions parses src and records the position of every key. A file
 // that does not parse yields no positions (the decoder reports the error).
 func findPositions(src []byte) positions {
-	p := positions{byPath: map[string]position{}, byPos: map[position]string{}, secrets: new([]string)}
+	p := positions{byPath: map[string]position{}, byPos: map[position]string{}}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil || f == nil || len(f.Docs) == 0 || f.Docs[0] == nil {
 		return p
@@ -38,7 +42,7 @@ func findPositions(src []byte) positions {
 	return p
 }
 
-func (p positions) walk(n ast.Node, path string, depth int) {
+func (p *positions) walk(n ast.Node, path string, depth int) {
 	if n == nil || depth > maxWalkDepth {
 		return
 	}
@@ -57,11 +61,15 @@ func (p positions) walk(n ast.Node, path string, depth int) {
 	case *ast.AnchorNode:
 		p.walk(n.Value, path, depth+1)
 	case *ast.TagNode:
+		if p.tag == nil {
+			p.tag = &YAMLError{Line: at(n.Start).line, Column: at(n.Start).column, Path: path,
+				Msg: fmt.Sprintf("YAML tags such as %s are not used in this file: write the value alone", n.Start.Value)}
+		}
 		p.walk(n.Value, path, depth+1)
 	}
 }
 
-func (p positions) walkPair(mv *ast.MappingValueNode, parent string, depth int) {
+func (p *positions) walkPair(mv *ast.MappingValueNode, parent string, depth int) {
 	if mv == nil || mv.Key == nil {
 		return
 	}
@@ -78,7 +86,7 @@ func (p positions) walkPair(mv *ast.MappingValueNode, parent string, depth int) 
 		p.record(mv.Value, path)
 		p.walk(mv.Value, path, depth+1)
 		if isLiteralSecretPath(path) {
-			collectScalars(mv.Value, p.secrets, 0)
+			collectScalars(mv.Value, &p.secrets, 0)
 		}
 	}
 }
@@ -113,16 +121,13 @@ func collectScalars(n ast.Node, out *[]string, depth int) {
 
 // scrub replaces the inline secrets' text in a message.
 func (p positions) scrub(msg string) string {
-	if p.secrets == nil {
-		return msg
-	}
-	for _, s := range *p.secrets {
+	for _, s := range p.secrets {
 		msg = strings.ReplaceAll(msg, s, redacted)
 	}
 	return msg
 }
 
-func (p positions) record(n ast.Node, path string) {
+func (p *positions) record(n ast.Node, path string) {
 	if n == nil {
 		return
 	}

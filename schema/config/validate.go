@@ -132,7 +132,7 @@ func (c *Config) validateEnds(p *problems, path string, l *Link, source *Store, 
 		p.add(child(path, "source"), "required: the name of the source store")
 	case s == nil:
 		p.add(child(path, "source"), "%q is not the name of a store (%s)", l.Source, c.storeNames())
-	case s.Role != RoleSource:
+	case s.Role == RoleDestination: // an invalid role is reported at the store
 		if source != nil {
 			p.add(child(path, "source"), "%q is a %s: links run from the source store, %s", l.Source, s.Role, source.Name)
 		} else {
@@ -144,7 +144,7 @@ func (c *Config) validateEnds(p *problems, path string, l *Link, source *Store, 
 		p.add(child(path, "destination"), "required: the name of a destination store")
 	case d == nil:
 		p.add(child(path, "destination"), "%q is not the name of a store (%s)", l.Destination, c.storeNames())
-	case d.Role != RoleDestination:
+	case d.Role == RoleSource:
 		p.add(child(path, "destination"), "%q is a %s: links run to destination stores", l.Destination, d.Role)
 	default:
 		if j, ok := linkOf[l.Destination]; ok {

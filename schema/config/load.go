@@ -46,8 +46,8 @@ func Parse(src []byte) (*Config, error) {
 		return nil, &YAMLError{Line: 1, Column: 1, Msg: fmt.Sprintf("%d bytes is more than a configuration file has (limit %d)", len(src), MaxFileSize)}
 	}
 	pos := findPositions(src)
-	if pos.tag != nil {
-		return nil, pos.tag
+	if pos.refused != nil {
+		return nil, pos.refused
 	}
 	var cfg Config
 	if err := decode(src, &cfg); err != nil {

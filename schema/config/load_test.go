@@ -70,6 +70,8 @@ func TestLoadYAMLErrorsGiveLineAndKey(t *testing.T) {
 		{"mapping for a number", "links:\n  - price: {markup_percent: {a: 1}}\n", 2, "links[0].price.markup_percent", "expected a number"},
 		{"syntax", "stores: [\n", 1, "", "sequence end token ']' not found"},
 		{"not a mapping", "- 1\n", 1, "", "sequence was used where mapping is expected"},
+		{"tag", "stores: !!map {}\n", 1, "stores", "YAML tags such as !!map are not used in this file"},
+		{"second document", "stores: []\n---\nlinks: []\n", 3, "", "a second YAML document"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.src))

@@ -18,9 +18,10 @@ type position struct{ line, column int }
 type positions struct {
 	byPath map[string]position
 	byPos  map[position]string
-	// tag is an error at the first explicit YAML tag (!!map, !foo): a
-	// configuration file needs none, and the YAML library mishandles some.
-	tag *YAMLError
+	// refused is the first YAML construct the file has no use for: an
+	// explicit tag (!!map, !foo), which the YAML library mishandles in
+	// places, or a second document, which it would silently ignore.
+	refused *YAMLError
 	// secrets are the values of secrets written inline (token: ...), kept
 	// only while parsing, to be scrubbed from the YAML library's messages.
 	secrets []string
@@ -39,6 +40,13 @@ func findPositions(src []byte) positions {
 		return p
 	}
 	p.walk(f.Docs[0].Body, "", 0)
+	for _, d := range f.Docs[1:] {
+		if d != nil && d.Body != nil && p.refused == nil {
+			pos := at(d.Body.GetToken())
+			p.refused = &YAMLError{Line: max(pos.line, 1), Column: max(pos.column, 1),
+				Msg: "a second YAML document: the configuration is one document"}
+		}
+	}
 	return p
 }
 
@@ -61,8 +69,8 @@ func (p *positions) walk(n ast.Node, path string, depth int) {
 	case *ast.AnchorNode:
 		p.walk(n.Value, path, depth+1)
 	case *ast.TagNode:
-		if p.tag == nil {
-			p.tag = &YAMLError{Line: at(n.Start).line, Column: at(n.Start).column, Path: path,
+		if p.refused == nil {
+			p.refused = &YAMLError{Line: max(at(n.Start).line, 1), Column: max(at(n.Start).column, 1), Path: path,
 				Msg: fmt.Sprintf("YAML tags such as %s are not used in this file: write the value alone", n.Start.Value)}
 		}
 		p.walk(n.Value, path, depth+1)

@@ -28,29 +28,44 @@ func TestReadmeDescribesEveryTableAndColumn(t *testing.T) {
 		require.Containsf(t, body, "`"+column+"`", "README.md section %s does not describe column %s", table, column)
 	}
 
+	// Read every row before checking any: a failed check stops the test, and a
+	// query left open would then block the pool's cleanup instead of failing.
+	type column struct{ table, name string }
+	var pgColumns []column
 	rows, err := testdb.Postgres(t).Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
 		WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`)
 	require.NoError(t, err)
-	n := 0
 	for rows.Next() {
-		var table, column string
-		require.NoError(t, rows.Scan(&table, &column))
-		check(table, column)
-		n++
+		var c column
+		if err := rows.Scan(&c.table, &c.name); err != nil {
+			rows.Close()
+			t.Fatal(err)
+		}
+		pgColumns = append(pgColumns, c)
 	}
+	rows.Close()
 	require.NoError(t, rows.Err())
-	require.Positive(t, n)
+	require.NotEmpty(t, pgColumns)
+	for _, c := range pgColumns {
+		check(c.table, c.name)
+	}
 
+	var chColumns []column
 	chRows, err := testdb.ClickHouse(t).Query(ctx, `SELECT table, name FROM system.columns
 		WHERE database = currentDatabase() AND table <> 'goose_db_version'`)
 	require.NoError(t, err)
-	n = 0
 	for chRows.Next() {
-		var table, column string
-		require.NoError(t, chRows.Scan(&table, &column))
-		check(table, column)
-		n++
+		var c column
+		if err := chRows.Scan(&c.table, &c.name); err != nil {
+			chRows.Close()
+			t.Fatal(err)
+		}
+		chColumns = append(chColumns, c)
 	}
+	chRows.Close()
 	require.NoError(t, chRows.Err())
-	require.Positive(t, n)
+	require.NotEmpty(t, chColumns)
+	for _, c := range chColumns {
+		check(c.table, c.name)
+	}
 }

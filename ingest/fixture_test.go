@@ -53,6 +53,7 @@ type fixture struct {
 	pool    *pgxpool.Pool
 	mirror  *mirror.Mirror
 	client  *client.Client
+	stops   []func()
 }
 
 func newFixture(t *testing.T, opts fakeshop.Options, seed fakeshop.SeedConfig) *fixture {

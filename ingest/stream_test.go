@@ -53,8 +53,16 @@ func (f *fixture) service(cfg ingest.Config) (svc *ingest.Service, stop func()) 
 			require.NoError(f.t, <-done)
 		})
 	}
+	f.stops = append(f.stops, stop)
 	f.t.Cleanup(stop)
 	return svc, stop
+}
+
+// stopServices stops every service the fixture started.
+func (f *fixture) stopServices() {
+	for _, stop := range f.stops {
+		stop()
+	}
 }
 
 // eventuallyMirrored waits until the mirror equals the shop (but for

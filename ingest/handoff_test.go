@@ -1,0 +1,95 @@
+package ingest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/ingest"
+	"github.com/shopsync/shopsync/ingest/snapshot"
+	"github.com/shopsync/shopsync/shopify/fakeshop"
+)
+
+// Webhooks that arrive while a snapshot runs are not undone by it: a
+// product changed after the export read it keeps its newer content, a
+// product created after the export passed keeps living, and one deleted
+// after the export read it stays deleted.
+func TestWebhooksDuringASnapshotSurviveIt(t *testing.T) {
+	f := newFixture(t, fakeshop.Options{BulkLineDelay: 2 * time.Millisecond}, fakeshop.SeedConfig{Seed: 41, Products: 40})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	products := f.shop.Products()
+	changed, deleted := products[0], products[1]
+	_, err := f.runner(snapshot.Config{}).Snapshot(ctx, f.client)
+	require.NoError(t, err)
+	f.clock.Advance(time.Minute)
+	first := len(f.shop.BulkOperations())
+
+	// A full snapshot again, with webhooks flowing.
+	svc, _ := f.service(ingest.Config{Listen: "127.0.0.1:0", Full: true})
+	addr, ok := svc.Addr(ctx)
+	require.True(t, ok)
+	f.subscribe(addr)
+
+	// Wait until the products export is well past the first products.
+	require.Eventually(t, func() bool {
+		ops := f.shop.BulkOperations() // newest first
+		for _, op := range ops[:len(ops)-first] {
+			if strings.Contains(op.Query, "variants") && op.Status == "RUNNING" && op.ObjectCount > 100 {
+				return true
+			}
+		}
+		return false
+	}, time.Minute, 5*time.Millisecond)
+
+	f.clock.Advance(time.Minute)
+	newTitle := "Changed during the snapshot"
+	_, err = f.shop.UpdateProduct(changed.ID, fakeshop.ProductInput{Title: &newTitle})
+	require.NoError(t, err)
+	require.NoError(t, f.shop.DeleteProduct(deleted.ID))
+	created, err := f.shop.CreateProduct(fakeshop.ProductInput{Title: ptr("Created during the snapshot")},
+		[]fakeshop.VariantInput{{Price: ptr("3.00"), SKU: ptr("HANDOFF-1")}})
+	require.NoError(t, err)
+	require.NoError(t, f.srv.FlushWebhooks(ctx))
+
+	// The webhooks are applied while the export still runs.
+	require.Eventually(t, func() bool {
+		var n int
+		err := f.pool.QueryRow(ctx, `SELECT count(*) FROM products WHERE store = $1 AND
+			((gid = $2 AND title = $3) OR (gid = $4 AND deleted_at IS NOT NULL) OR (gid = $5 AND deleted_at IS NULL))`,
+			f.shop.Domain(), gid("Product", changed.ID), newTitle, gid("Product", deleted.ID), gid("Product", created.ID)).Scan(&n)
+		return err == nil && n == 3
+	}, time.Minute, 10*time.Millisecond)
+	var running int
+	require.NoError(t, f.pool.QueryRow(ctx, `SELECT count(*) FROM ingest_runs WHERE family = 'products' AND status IN ('running', 'loading')`).Scan(&running))
+	require.Equal(t, 1, running, "the snapshot is still under way")
+
+	// Once the snapshot has committed, the mirror is the shop.
+	require.Eventually(t, func() bool {
+		var n int
+		err := f.pool.QueryRow(ctx, `SELECT count(*) FROM ingest_runs WHERE kind = 'snapshot' AND status = 'completed'`).Scan(&n)
+		return err == nil && n == 10
+	}, time.Minute, 10*time.Millisecond)
+	var title string
+	require.NoError(t, f.pool.QueryRow(ctx, `SELECT title FROM products WHERE store = $1 AND gid = $2`,
+		f.shop.Domain(), gid("Product", changed.ID)).Scan(&title))
+	require.Equal(t, newTitle, title, "the snapshot's older row did not overwrite the webhook's")
+	// Known mirror gap: collection_products has no updated_at, so the
+	// snapshot's merge brings back the memberships the product's delete
+	// webhook tombstoned during the export (the product itself stays
+	// deleted). Reported to the mirror module; until it guards untimed
+	// tables (e.g. by synced_at against the snapshot's start), the next
+	// full snapshot removes them. Anything else differing fails.
+	lines, _, _ := f.mirrorDiff(ctx, true)
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "collection_products: ") || !strings.Contains(l, gid("Product", deleted.ID)+" in the mirror, not in the shop") {
+			t.Fatalf("the mirror differs from the shop:\n%s", strings.Join(lines, "\n"))
+		}
+	}
+	if len(lines) > 0 {
+		t.Logf("known mirror gap: %d memberships of the deleted product resurrected by the snapshot", len(lines))
+	}
+}

@@ -6,14 +6,6 @@ import "github.com/spf13/cobra"
 // that `shopsync --help` shows the whole tool, and each fails clearly when run.
 // A subcommand moves to a file of its own when its issue is built.
 
-func newIngestCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "ingest",
-		Short: "Mirror stores into PostgreSQL from bulk snapshots and webhooks (not built yet: issue #4)",
-		RunE:  notYetBuilt(4),
-	}
-}
-
 func newPlanCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "plan",

@@ -10,7 +10,10 @@ import (
 // pages, blogs with articles, and orders whose lines reference the seeded
 // variants. Everything is written through the Shop write API (products in
 // batches through CreateProducts), so the store is exactly what mutations
-// and reads see, and OnChange hooks hear about it if any are registered.
+// and reads see. A shop that someone observes (an OnChange hook of one's
+// own, a webhook subscription) hears about every record, at the price of
+// the per-product path; an unobserved one is loaded without change events,
+// which is what makes a million variants take seconds.
 //
 // The content depends only on cfg (Seed and size): the same config gives the
 // same titles, handles, SKUs, barcodes, prices, quantities, collections,

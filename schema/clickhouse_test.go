@@ -18,10 +18,13 @@ import (
 
 var clickhouseTables = map[string][]string{
 	"audit_writes": {"time", "run_id", "delta_id", "source", "destination", "resource", "key", "target_gid", "operation",
-		"mutation", "before", "after", "status", "error", "requested_cost", "cost", "latency_ms", "attempt", "idempotency_key"},
+		"mutation", "before", "after", "status", "error", "requested_cost", "cost", "latency_ms", "attempt", "idempotency_key", "attempt_id"},
 	"ingest_events": {"time", "store", "family", "source", "event", "run_id", "webhook_id", "resource", "gid",
 		"objects", "changes", "latency_ms", "status", "error", "detail"},
 }
+
+// audit_writes folds copies of one attempt (same attempt_id) into one row.
+var clickhouseEngines = map[string]string{"audit_writes": "ReplacingMergeTree", "ingest_events": "MergeTree"}
 
 func TestMigrateClickHouseAppliesOnceThenNothing(t *testing.T) {
 	ctx := context.Background()
@@ -59,7 +62,7 @@ func TestClickHouseTablesAndColumns(t *testing.T) {
 		var engine, partition string
 		require.NoErrorf(t, conn.QueryRow(ctx, `SELECT engine, partition_key FROM system.tables
 			WHERE database = currentDatabase() AND name = ?`, table).Scan(&engine, &partition), "table %s", table)
-		require.Equal(t, "MergeTree", engine, table)
+		require.Equal(t, clickhouseEngines[table], engine, table)
 		require.Equal(t, "toYYYYMM(time)", partition, "%s is partitioned by month", table)
 
 		rows, err := conn.Query(ctx, `SELECT name, comment FROM system.columns
@@ -98,6 +101,7 @@ type auditRow struct {
 	LatencyMS      uint32    `ch:"latency_ms"`
 	Attempt        uint16    `ch:"attempt"`
 	IdempotencyKey string    `ch:"idempotency_key"`
+	AttemptID      string    `ch:"attempt_id"`
 }
 
 func TestAuditBatchInsertRoundTrip(t *testing.T) {
@@ -107,14 +111,14 @@ func TestAuditBatchInsertRoundTrip(t *testing.T) {
 	want := []auditRow{
 		{Time: at, RunID: "run-1", DeltaID: 41, Source: "src.myshopify.com", Destination: "d1.myshopify.com", Resource: "product",
 			Key: "blue-shirt", Operation: "create", Mutation: "productSet", Before: "{}", After: `{"title":"Blue shirt","price":"19.99"}`,
-			Status: "ok", RequestedCost: 13, Cost: 10, LatencyMS: 182, Attempt: 1, IdempotencyKey: "k-41",
+			Status: "ok", RequestedCost: 13, Cost: 10, LatencyMS: 182, Attempt: 1, IdempotencyKey: "k-41", AttemptID: "0196a3d2-0000-7000-8000-000000000041",
 			TargetGID: "gid://shopify/Product/9"},
 		{Time: at.Add(time.Second), RunID: "run-1", DeltaID: 42, Source: "src.myshopify.com", Destination: "d1.myshopify.com", Resource: "variant",
 			Key: "SKU-1", Operation: "update", Mutation: "productVariantsBulkUpdate", Before: `{"price":"10.00"}`, After: `{"price":"11.00"}`,
-			Status: "user_error", Error: "Price must be positive", RequestedCost: 10, Cost: 10, LatencyMS: 95, Attempt: 2, IdempotencyKey: "k-42"},
+			Status: "user_error", Error: "Price must be positive", RequestedCost: 10, Cost: 10, LatencyMS: 95, Attempt: 2, IdempotencyKey: "k-42", AttemptID: "0196a3d2-0000-7000-8000-000000000042"},
 		{Time: at.AddDate(0, 1, 0), RunID: "run-2", DeltaID: 43, Source: "src.myshopify.com", Destination: "d2.myshopify.com", Resource: "inventory_level",
 			Key: "SKU-1@gid://shopify/Location/1", Operation: "update", Mutation: "inventorySetQuantities", Before: "{}", After: `{"available":3}`,
-			Status: "throttled", Error: "Throttled", RequestedCost: 10, Attempt: 1, IdempotencyKey: "k-43"},
+			Status: "throttled", Error: "Throttled", RequestedCost: 10, Attempt: 1, IdempotencyKey: "k-43", AttemptID: "0196a3d2-0000-7000-8000-000000000043"},
 	}
 	batch, err := conn.PrepareBatch(ctx, "INSERT INTO audit_writes")
 	require.NoError(t, err)

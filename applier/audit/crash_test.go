@@ -1,0 +1,95 @@
+package audit_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/applier/audit"
+)
+
+// Rows recorded by a Writer killed before it delivered them (ClickHouse was
+// unreachable from it) are delivered by the next Writer on the same buffer,
+// whether the killed one had them claimed at the time (then after the lease)
+// or not.
+func TestRowsOfAKilledWriterAreDeliveredByTheNext(t *testing.T) {
+	db, ch, dsn := databases(t)
+	log, _ := newLog()
+	closedPort := newDownProxy(t, clickhouseAddr(t, dsn)).addr
+	killed, err := audit.New(db, openClickHouse(t, dsn, closedPort), testConfig(log))
+	require.NoError(t, err)
+	recordN(t, killed, 250, "d1.myshopify.com")
+	require.Eventually(t, func() bool { return !killed.Healthy() }, 10*time.Second, 10*time.Millisecond)
+	killed.Abandon()
+	require.Zero(t, chCounts(t, ch).Rows)
+	require.Equal(t, int64(250), outboxCount(t, db))
+
+	startWriter(t, db, ch, testConfig(log))
+	waitDelivered(t, db, ch, 250)
+	require.Equal(t, counts{Rows: 250, Final: 250, Attempts: 250}, chCounts(t, ch))
+}
+
+// A Writer that crashed after ClickHouse stored its batch but before removing
+// the batch from the buffer leaves rows that ClickHouse already has. The next
+// Writer takes them when their lease ends, finds them in ClickHouse and does
+// not insert them again; rows never sent go in as usual.
+func TestResentBatchIsNotDuplicated(t *testing.T) {
+	ctx := context.Background()
+	db, ch, _ := databases(t)
+	for i := range 200 {
+		require.NoError(t, audit.BufferRow(ctx, db, row(i, "d1.myshopify.com")))
+	}
+	log, _ := newLog()
+	cfg := testConfig(log)
+	cfg.BatchSize = 200
+	var crashed atomic.Bool
+	crashing, err := audit.NewWithCrashAfterInsert(db, ch, cfg, func() error {
+		crashed.Store(true)
+		return errors.New("killed")
+	})
+	require.NoError(t, err)
+	require.Eventually(t, crashed.Load, 10*time.Second, 10*time.Millisecond)
+	crashing.Abandon()
+	require.Equal(t, uint64(200), chCounts(t, ch).Rows, "ClickHouse stored the batch")
+	require.Equal(t, int64(200), outboxCount(t, db), "but the buffer still has it")
+
+	reg := prometheus.NewRegistry()
+	metrics, err := audit.NewMetrics(reg)
+	require.NoError(t, err)
+	next := testConfig(log)
+	next.Metrics = metrics
+	w := startWriter(t, db, ch, next)
+	recordN(t, w, 50, "d2.myshopify.com") // sent before the lease ends
+	require.Eventually(t, func() bool { return chCounts(t, ch).Rows == 250 }, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, int64(200), outboxCount(t, db), "the crashed batch waits for its lease")
+
+	waitDelivered(t, db, ch, 250)
+	require.Equal(t, counts{Rows: 250, Final: 250, Attempts: 250}, chCounts(t, ch), "no copy, even before merges")
+	require.Equal(t, 200.0, rowsMetric(t, reg, audit.RowsResent))
+	require.Equal(t, 50.0, rowsMetric(t, reg, audit.RowsDelivered))
+}
+
+// The backstop: should a resend race the first insert (both in ClickHouse),
+// the copies share attempt_id and sorting key, so FINAL reads one row and a
+// merge keeps one. This is ClickHouse's behaviour, checked on the server the
+// tests run against (18.16 here).
+func TestCopiesOfAnAttemptFoldIntoOne(t *testing.T) {
+	ctx := context.Background()
+	_, ch, _ := databases(t)
+	rows := []audit.Row{row(1, "d1.myshopify.com"), row(2, "d1.myshopify.com")}
+	rows[0].AttemptID, rows[1].AttemptID = uuid.New(), uuid.New()
+	for range 3 {
+		require.NoError(t, audit.Insert(ch, "audit_writes", rows))
+	}
+	c := chCounts(t, ch)
+	require.Equal(t, uint64(2), c.Final)
+	require.Equal(t, uint64(2), c.Attempts)
+	require.NoError(t, ch.Exec(ctx, "OPTIMIZE TABLE audit_writes FINAL"))
+	require.Equal(t, counts{Rows: 2, Final: 2, Attempts: 2}, chCounts(t, ch))
+}

@@ -19,9 +19,11 @@ type Bars struct {
 	p *mpb.Progress
 }
 
-// NewBars draws bars on w until ctx ends or Wait returns.
+// NewBars draws bars on w until ctx ends or Wait returns. It draws whatever
+// w is (mpb by itself stays silent on anything but a terminal); choosing
+// bars for terminals only is DefaultProgress's job.
 func NewBars(ctx context.Context, w io.Writer) *Bars {
-	return &Bars{p: mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithWidth(40))}
+	return &Bars{p: mpb.NewWithContext(ctx, mpb.WithOutput(w), mpb.WithAutoRefresh())}
 }
 
 // Wait waits for every bar to finish drawing. Call it once every family's

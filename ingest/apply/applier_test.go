@@ -29,7 +29,7 @@ type fixture struct {
 	applier *apply.Applier
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{pool: testdb.Postgres(t)}
 	_, err := f.pool.Exec(context.Background(), `INSERT INTO stores (domain, role) VALUES ($1, 'source')`, store)

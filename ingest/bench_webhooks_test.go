@@ -1,0 +1,196 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/ingest"
+	"github.com/shopsync/shopsync/ingest/webhooks"
+	"github.com/shopsync/shopsync/schema/events"
+	"github.com/shopsync/shopsync/schema/testdb"
+	"github.com/shopsync/shopsync/shopify/client"
+	"github.com/shopsync/shopsync/shopify/webhook"
+)
+
+// BenchmarkWebhookReceiptToKafka sends signed inventory_levels/update
+// deliveries to a running ingest Service at a steady 1,000 a second
+// (SHOPSYNC_BENCH_WEBHOOK_RATE, for SHOPSYNC_BENCH_WEBHOOK_SECONDS, default
+// 10) and measures, for each, the time from the moment it was sent to the
+// moment a Kafka consumer read its change event: receiver (HMAC, durable
+// insert) → processor (LISTEN/NOTIFY, claim, Applier, mirror Apply, outbox
+// row, commit) → relay (NOTIFY, publish, acks=all) → the real broker →
+// consumer.
+//
+//	BENCH ingest_webhook_receipt_to_kafka_p99_ms
+//	BENCH ingest_webhook_receipt_to_kafka_p50_ms
+//	BENCH ingest_webhook_sustained_per_s   deliveries sent per second, all answered 200
+func BenchmarkWebhookReceiptToKafka(b *testing.B) {
+	rate := envInt(b, "SHOPSYNC_BENCH_WEBHOOK_RATE", 1000)
+	seconds := envInt(b, "SHOPSYNC_BENCH_WEBHOOK_SECONDS", 10)
+	bs := kafkaBrokers(b)
+	const store, secret = "webhook-bench.myshopify.com", "shpss_bench_secret"
+	ctx := context.Background()
+
+	for b.Loop() {
+		pool := testdb.Postgres(b)
+		_, err := pool.Exec(ctx, `INSERT INTO stores (domain, role) VALUES ($1, 'source')`, store)
+		require.NoError(b, err)
+		// Mirrored already: the service starts no snapshot.
+		for _, f := range events.Families() {
+			_, err := pool.Exec(ctx, `INSERT INTO ingest_runs (store, family, status, finished_at) VALUES ($1, $2, 'completed', now())`, store, string(f))
+			require.NoError(b, err)
+		}
+		c, err := client.New(client.Config{ShopDomain: store, Endpoint: "http://127.0.0.1:1/unused", Token: "unused"})
+		require.NoError(b, err)
+		relay := relayConfig(b, bs)
+		relay.Logger = slog.New(slog.DiscardHandler)
+		svc, err := ingest.New(pool, ingest.Config{
+			Stores: []ingest.Store{{Domain: store, Client: c, WebhookSecrets: []string{secret}}},
+			Listen: "127.0.0.1:0", Relay: &relay, Logger: slog.New(slog.DiscardHandler),
+		})
+		require.NoError(b, err)
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- svc.Run(sctx) }()
+		addr, ok := svc.Addr(ctx)
+		require.True(b, ok)
+
+		n := rate * seconds
+		sent := make([]atomic.Int64, n) // unix nanos when delivery i was sent
+		var mu sync.Mutex
+		latencies := make([]time.Duration, 0, n)
+		cons := consume(b, relay, func(e events.ChangeEvent, at time.Time) {
+			i := benchIndex(e.GID)
+			if i < 0 || i >= n || e.Operation != events.Create {
+				return
+			}
+			if t := sent[i].Load(); t != 0 {
+				mu.Lock()
+				latencies = append(latencies, at.Sub(time.Unix(0, t)))
+				mu.Unlock()
+			}
+		})
+		// Let the consumer's readers reach the topics before timing.
+		warm(b, addr, store, secret, -1)
+
+		httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+		var failures atomic.Int64
+		jobs := make(chan int, 1024)
+		var senders sync.WaitGroup
+		for range 64 {
+			senders.Go(func() {
+				for i := range jobs {
+					req := benchDelivery(addr, store, secret, i)
+					sent[i].Store(time.Now().UnixNano())
+					resp, err := httpc.Do(req)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						failures.Add(1)
+					}
+					if resp != nil {
+						resp.Body.Close()
+					}
+				}
+			})
+		}
+		start := time.Now()
+		interval := time.Second / time.Duration(rate)
+		for i := range n {
+			// Pacing, not synchronisation: delivery i leaves at its slot.
+			if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+				time.Sleep(d)
+			}
+			jobs <- i
+		}
+		close(jobs)
+		senders.Wait()
+		sendTook := time.Since(start)
+		require.Zero(b, failures.Load(), "every delivery answered 200")
+
+		deadline := time.Now().Add(2 * time.Minute)
+		for {
+			mu.Lock()
+			got := len(latencies)
+			mu.Unlock()
+			if got >= n || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond) // polling the consumer's count
+		}
+		cons.close()
+		stop()
+		require.NoError(b, <-done)
+		httpc.CloseIdleConnections()
+		require.Len(b, latencies, n, "every delivery's change reached Kafka")
+
+		slices.Sort(latencies)
+		p := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
+		sustained := float64(n) / sendTook.Seconds()
+		fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_p99_ms %.1f ms\n", ms(p(0.99)))
+		fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_p50_ms %.1f ms\n", ms(p(0.50)))
+		fmt.Printf("BENCH ingest_webhook_sustained_per_s %.0f deliveries/s\n", sustained)
+		b.ReportMetric(ms(p(0.99)), "p99-ms")
+		b.Logf("%d deliveries in %s: p50 %s, p90 %s, p99 %s, max %s", n, sendTook.Round(time.Millisecond),
+			p(0.5).Round(100*time.Microsecond), p(0.9).Round(100*time.Microsecond), p(0.99).Round(100*time.Microsecond), latencies[len(latencies)-1].Round(time.Millisecond))
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func envInt(b *testing.B, name string, def int) int {
+	if v := os.Getenv(name); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(b, err, name)
+		return n
+	}
+	return def
+}
+
+// benchDelivery is delivery i: the stock of level i (a level of its own, so
+// that each delivery is one change event).
+func benchDelivery(addr, store, secret string, i int) *http.Request {
+	item := 1_000_000 + i
+	body := fmt.Appendf(nil, `{"inventory_item_id":%d,"location_id":7,"available":%d,"updated_at":"2026-01-01T00:00:00Z","admin_graphql_api_id":"gid://shopify/InventoryLevel/%d?inventory_item_id=%d"}`,
+		item, i%100, i+1, item)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+webhooks.Path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	webhook.Headers{Topic: "inventory_levels/update", HMAC: webhook.Sign([]byte(secret), body), ShopDomain: store,
+		APIVersion: "2026-01", WebhookID: "bench-" + strconv.Itoa(i), TriggeredAt: time.Now()}.Set(req.Header)
+	return req
+}
+
+// benchIndex is the delivery index of a level GID of benchDelivery.
+func benchIndex(gid string) int {
+	rest, ok := strings.CutPrefix(gid, "gid://shopify/InventoryLevel/")
+	if !ok {
+		return -1
+	}
+	id, _, _ := strings.Cut(rest, "?")
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return -1
+	}
+	return n - 1
+}
+
+// warm sends one delivery outside the measured range and waits for the
+// service to answer it.
+func warm(b *testing.B, addr, store, secret string, i int) {
+	b.Helper()
+	resp, err := http.DefaultClient.Do(benchDelivery(addr, store, secret, 1_000_000+(-i)))
+	require.NoError(b, err)
+	resp.Body.Close()
+	require.Equal(b, http.StatusOK, resp.StatusCode)
+}

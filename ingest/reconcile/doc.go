@@ -20,7 +20,7 @@
 //
 //   - products: products changed, with every variant (and its inventory
 //     item); the variants a product no longer has are dropped.
-//   - inventory: locations; the inventory levels changed at each location
+//   - inventory: every location; the inventory levels changed at each location
 //     (a level's change does not move its item's updatedAt, so levels are
 //     read per location with their own filter); inventory items changed,
 //     with their levels.

@@ -259,15 +259,16 @@ func readContent(ctx context.Context, c *client.Client, query string, emit emitF
 // quantityNames are the inventory quantities the mirror keeps.
 var quantityNames = []string{"available", "on_hand"}
 
-// readInventory reads locations, the inventory levels changed at each
-// location (an inventory item's updatedAt does not move when its stock
-// does, so the levels are read per location with their own filter), and
+// readInventory reads every location (there are few, and Shopify's
+// location search may not filter on updated_at), the inventory levels
+// changed at each location (a level's change does not move its item's
+// updatedAt, so levels are read per location with their own filter), and
 // the inventory items changed with all their levels.
 func readInventory(ctx context.Context, c *client.Client, query string, emit emitFunc) error {
 	var locations []string
 	var after *string
 	for {
-		resp, err := client.Locations(ctx, c, client.LocationsPageSize, after, &query)
+		resp, err := client.Locations(ctx, c, client.LocationsPageSize, after, nil)
 		if err != nil {
 			return err
 		}
@@ -287,14 +288,6 @@ func readInventory(ctx context.Context, c *client.Client, query string, emit emi
 			break
 		}
 		after = pi.EndCursor
-	}
-	// A location the filter left out (unchanged) still has changed levels.
-	if query != "" {
-		all, err := allLocations(ctx, c)
-		if err != nil {
-			return err
-		}
-		locations = all
 	}
 	for _, loc := range locations {
 		if err := readLocationLevels(ctx, c, loc, query, emit); err != nil {
@@ -346,25 +339,6 @@ func readInventory(ctx context.Context, c *client.Client, query string, emit emi
 		pi := resp.InventoryItems.PageInfo
 		if !pi.HasNextPage || pi.EndCursor == nil {
 			return nil
-		}
-		after = pi.EndCursor
-	}
-}
-
-func allLocations(ctx context.Context, c *client.Client) ([]string, error) {
-	var out []string
-	var after *string
-	for {
-		resp, err := client.Locations(ctx, c, client.LocationsPageSize, after, nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range resp.Locations.Nodes {
-			out = append(out, n.Id)
-		}
-		pi := resp.Locations.PageInfo
-		if !pi.HasNextPage || pi.EndCursor == nil {
-			return out, nil
 		}
 		after = pi.EndCursor
 	}

@@ -16,7 +16,12 @@
 // (client.WaitBulkOperation) instead of starting another, and a loading run
 // downloads the result again and reloads it: the load applies nothing
 // unless it commits, and loading the same records twice changes nothing the
-// second time (unchanged content hashes write no change rows). Up to five
+// second time (unchanged content hashes write no change rows); rows the
+// mirror staged before the stop are not staged again (MirrorLoader). A
+// process stopped after Shopify created the operation but before its id was
+// recorded leaves the run pending: the next start creates another
+// operation, and the orphan runs to its end in Shopify, counting against
+// the shop's concurrent operations meanwhile. Up to five
 // families of one shop run at once, the number of bulk queries Shopify runs
 // concurrently per shop from API 2026-01; a start refused with LIMIT_REACHED
 // or OPERATION_IN_PROGRESS is retried with backoff.

@@ -1,0 +1,73 @@
+// Package applier carries out the plan: it writes the pending deltas of
+// plan_deltas to each destination store through the Admin GraphQL API, as
+// few calls as the API allows, inside the store's cost budget, and records
+// every outcome in PostgreSQL (and, through applier/audit, in ClickHouse).
+//
+// # One writer per destination
+//
+// An Applier runs one Writer per destination store whose lease it holds
+// (destination_leases): a row per store naming the holder process, an expiry
+// and a fencing token that grows every time the lease changes hands. Several
+// applier processes share the destinations: each takes the leases that are
+// free or expired, renews its own well before they expire, and a Writer whose
+// renewal fails stops. Every transaction that records an outcome first checks
+// the lease and its token (FOR SHARE, so a takeover waits for it), so a
+// process that lost its lease cannot record anything; the new holder retries
+// what was not recorded, which the idempotency below makes safe.
+//
+// # Packing
+//
+// A Writer reads its store's pending deltas in id order and packs them into
+// requests (pack.go):
+//
+//   - set_inventory → inventorySetQuantities, up to 250 quantities per call,
+//     each guarded by changeFromQuantity (the destination quantity the delta
+//     was planned against) and sent under an @idempotent key derived from the
+//     delta ids, so a retry of the same batch cannot apply it twice. A level
+//     the destination does not stock yet is inventoryActivate with the
+//     quantity. inventorySetQuantities is all or nothing: a userError whose
+//     field names an index fails that item (CHANGE_FROM_QUANTITY_STALE as
+//     "stale": the planner re-plans from the mirror) and the rest go again.
+//   - price-only updates (resource variant) → productVariantsBulkUpdate, one
+//     call per product.
+//   - product create and update → productSet with the full variant set
+//     (productSet deletes the variants it is not given). A create is an
+//     upsert by handle, so a create retried after a crash finds the product
+//     it made instead of making a second one.
+//   - archive → productUpdate(status ARCHIVED); unpublish →
+//     productUpdate(status DRAFT); delete → productDelete.
+//
+// Several mutations share one HTTP request as aliases (each costs its own
+// points) up to Config.MaxRequestCost, within Shopify's 1,000-point cap.
+//
+// # Budget
+//
+// shopify/transport waits, per shop, until the cost bucket holds what a
+// request will cost, so requests are never THROTTLED by our own spending;
+// the Writer keeps Config.InFlight requests under way so that one is always
+// waiting at the budget and the bucket is spent as fast as it refills.
+//
+// # Outcomes and crashes
+//
+// Before a request is sent its deltas' attempts are counted and an
+// applier_attempts row is written per delta (committed). After the answer,
+// one transaction records everything the answer says: the destination
+// mirror is updated from the mutation's answer through package mirror (so
+// the planner sees the destination in sync and plans nothing more), created
+// objects are recorded in id_map, the writes in applier_writes (for echo
+// detection), the deltas' statuses, one audit row per delta attempt, and the
+// applier_attempts rows are deleted. A userError fails its delta with the
+// message and does not hold up the rest; a transient error leaves the delta
+// pending, retried after a backoff, until Config.MaxAttempts.
+//
+// A process that stops between sending and recording leaves its
+// applier_attempts rows behind. The next holder of the lease audits those
+// attempts as interrupted, then retries their batches first, as they were
+// (same deltas, same idempotency keys): inventory mutations answer their
+// first result, productSet by handle updates the product the interrupted
+// create made (its variants are looked up first so they keep their ids).
+//
+// Deltas whose target changed in the mirror since they were planned
+// (planned_version) are not sent: they fail as stale, and the planner plans
+// again from what the mirror now holds.
+package applier

@@ -1,0 +1,80 @@
+package applier_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/shopify/fakeshop"
+)
+
+// A destination quantity changed behind the mirror's back: that one item's
+// changeFromQuantity is stale, inventorySetQuantities refuses the whole
+// batch, the item fails as stale and the others go again at once and are
+// applied. After the mirror catches up, a new plan fixes the stale one.
+func TestStaleInventoryFailsAloneAndIsPlannedAgain(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	dst, dloc := f.dsts[0], f.dstLocs[0]
+	f.addProduct(f.src, f.srcLoc, "boot", "Boot", []variant{{"S", "B-S", "50.00", 5}, {"M", "B-M", "50.00", 6}, {"L", "B-L", "50.00", 7}})
+	boot := f.addProduct(dst, dloc, "boot", "Boot", []variant{{"S", "B-S", "50.00", 0}, {"M", "B-M", "50.00", 0}, {"L", "B-L", "50.00", 0}})
+	f.snapshot()
+	require.Equal(t, 3, f.plan())
+
+	// Someone sells in the destination: M is 42 now, the mirror says 0.
+	m := dst.Variants(boot)[1]
+	_, err := dst.SetInventoryQuantities("available", []fakeshop.QuantitySet{{ItemID: m.InventoryItemID, LocationID: dloc.ID, Quantity: 42}})
+	require.NoError(t, err)
+
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, map[string]int{"applied": 2, "failed": 1}, f.deltas())
+	var msg string
+	require.NoError(t, f.pool.QueryRow(f.ctx, `SELECT error FROM plan_deltas WHERE status = 'failed'`).Scan(&msg))
+	require.Contains(t, msg, "stale: CHANGE_FROM_QUANTITY_STALE")
+	qty := func() []int {
+		var out []int
+		for _, v := range dst.Variants(boot) {
+			out = append(out, dst.InventoryLevel(v.InventoryItemID, dloc.ID).Quantity("available"))
+		}
+		return out
+	}
+	require.Equal(t, []int{5, 42, 7}, qty())
+	// The batch was tried twice: all three once (refused for M), then S and
+	// L again under a new key.
+	require.Equal(t, map[string]int{"user_error": 1, "failed": 2, "ok": 2}, f.auditRows(5))
+
+	// The mirror learns the 42 (here a snapshot; webhooks in production),
+	// and the planner plans M again against it.
+	f.snapshot(dst)
+	require.Equal(t, 1, f.plan())
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, []int{5, 6, 7}, qty())
+	require.Zero(t, f.plan())
+}
+
+// A mutation Shopify refuses with userErrors fails its delta with the
+// message; the other mutations of the same request are applied.
+func TestUserErrorFailsOnlyItsDelta(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	dst, dloc := f.dsts[0], f.dstLocs[0]
+	for _, h := range []string{"a", "b", "c"} {
+		f.addProduct(f.src, f.srcLoc, h, "New "+h, []variant{{"S", h + "-S", "5.00", 1}})
+		f.addProduct(dst, dloc, h, "Old "+h, []variant{{"S", h + "-S", "5.00", 1}})
+	}
+	f.snapshot()
+	require.Equal(t, 3, f.plan())
+	// A blank title is what productSet refuses (INVALID_PRODUCT).
+	f.exec(`UPDATE plan_deltas SET desired = jsonb_set(desired, '{title}', '""') WHERE key = 'b'`)
+	before := f.counter.requests.Load()
+
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, int64(1), f.counter.requests.Load()-before, "the three productSets share one request")
+	require.Equal(t, map[string]int{"applied": 2, "failed": 1}, f.deltas())
+	var key, msg string
+	require.NoError(t, f.pool.QueryRow(f.ctx, `SELECT key, error FROM plan_deltas WHERE status = 'failed'`).Scan(&key, &msg))
+	require.Equal(t, "b", key)
+	require.Contains(t, msg, "Title can't be blank")
+	require.Equal(t, "New a", dst.ProductByHandle("a").Title)
+	require.Equal(t, "Old b", dst.ProductByHandle("b").Title)
+	require.Equal(t, "New c", dst.ProductByHandle("c").Title)
+	require.Equal(t, map[string]int{"ok": 2, "user_error": 1}, f.auditRows(3))
+}

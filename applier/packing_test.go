@@ -1,0 +1,74 @@
+package applier_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/shopify/fakeshop"
+)
+
+// addCatalog creates n products of k variants in shop, each variant priced
+// price and stocked qty(i, j) at loc, handles p0..p(n-1).
+func (f *fixture) addCatalog(shop *fakeshop.Shop, loc *fakeshop.Location, n, k int, price string, qty func(i, j int) int) {
+	f.t.Helper()
+	batch := make([]fakeshop.NewProduct, n)
+	for i := range n {
+		sizes := make([]string, k)
+		vs := make([]fakeshop.VariantInput, k)
+		for j := range k {
+			sizes[j] = fmt.Sprintf("V%d", j+1)
+			vs[j] = fakeshop.VariantInput{
+				OptionValues: []fakeshop.SelectedOption{{Name: "Size", Value: sizes[j]}},
+				Price:        ptr(price), SKU: ptr(fmt.Sprintf("P%d-V%d", i, j+1)),
+				Quantities: []fakeshop.LocationQuantity{{LocationID: loc.ID, Name: "available", Quantity: qty(i, j)}},
+			}
+		}
+		batch[i] = fakeshop.NewProduct{
+			Product:  fakeshop.ProductInput{Title: ptr(fmt.Sprintf("Product %d", i)), Handle: ptr(fmt.Sprintf("p%d", i)), Options: []fakeshop.OptionInput{{Name: "Size", Values: sizes}}},
+			Variants: vs,
+		}
+	}
+	_, err := shop.CreateProducts(batch)
+	require.NoError(f.t, err)
+}
+
+// 300 stock levels and 15 products' prices: packed, they are two
+// inventorySetQuantities (at most 250 quantities each) and 15
+// productVariantsBulkUpdate, aliased into one HTTP request; unpacked, one
+// request per change: 600.
+func TestPackingSendsFewRequests(t *testing.T) {
+	f := newFixture(t, fixtureOptions{dests: 2})
+	f.addCatalog(f.src, f.srcLoc, 15, 20, "10.00", func(i, j int) int { return i + j + 1 })
+	for i, d := range f.dsts {
+		f.addCatalog(d, f.dstLocs[i], 15, 20, "9.00", func(int, int) int { return 0 })
+	}
+	f.snapshot()
+	require.Equal(t, 2*(300+15), f.plan())
+
+	packed := f.config()
+	packed.Destinations = []string{f.dsts[0].Domain()}
+	before := f.counter.requests.Load()
+	require.NoError(t, f.applier(packed).RunOnce(f.ctx))
+	require.Equal(t, int64(1), f.counter.requests.Load()-before)
+
+	unpacked := f.config()
+	unpacked.Destinations = []string{f.dsts[1].Domain()}
+	unpacked.OneChangePerCall = true
+	before = f.counter.requests.Load()
+	require.NoError(t, f.applier(unpacked).RunOnce(f.ctx))
+	require.Equal(t, int64(600), f.counter.requests.Load()-before)
+
+	require.Equal(t, map[string]int{"applied": 630}, f.deltas())
+	for i, d := range f.dsts {
+		p := d.ProductByHandle("p7")
+		for j, v := range d.Variants(p) {
+			require.Equal(t, "10.00", v.Price)
+			require.Equal(t, 7+j+1, d.InventoryLevel(v.InventoryItemID, f.dstLocs[i].ID).Quantity("available"))
+		}
+	}
+	require.Zero(t, f.plan())
+	require.Zero(t, f.counter.throttled.Load())
+	f.auditRows(630)
+}

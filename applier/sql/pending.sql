@@ -1,0 +1,39 @@
+-- A destination's pending deltas that this applier carries out, oldest
+-- first, with what the destination mirror holds of each target now: its
+-- version (to skip deltas planned against an older one), its image before
+-- the write (for the audit), the options of a product (productSet needs them
+-- when the link does not sync options) and whether a create's handle is
+-- already taken by a live product.
+-- $1 target store, $2 delta ids to leave out (under way or waiting to be
+-- retried), $3 how many.
+SELECT d.id, coalesce(d.run_id, ''), d.link_id, l.source_store, d.resource, d.operation, d.key,
+       d.source_gid, d.target_gid, d.desired, d.planned_version, d.attempts,
+       CASE WHEN d.resource = 'inventory_level' THEN il.version ELSE p.version END AS current_version,
+       CASE WHEN d.resource = 'inventory_level' THEN to_jsonb(il) - 'raw' - 'content_hash'
+            WHEN d.resource = 'variant' THEN (
+                SELECT jsonb_build_object('product_gid', d.target_gid, 'variants', coalesce(jsonb_agg(
+                           jsonb_build_object('gid', v.gid, 'price', v.price, 'compare_at_price', v.compare_at_price)
+                           ORDER BY v.position, v.gid), '[]'))
+                FROM variants v
+                WHERE v.store = d.target_store AND v.product_gid = d.target_gid AND v.deleted_at IS NULL)
+            ELSE to_jsonb(p) - 'raw' - 'content_hash' END AS before,
+       p.options AS target_options,
+       p.status AS target_status,
+       d.operation = 'create' AND EXISTS (
+           SELECT 1 FROM products x
+           WHERE x.store = d.target_store AND x.handle = d.desired ->> 'handle' AND x.deleted_at IS NULL) AS handle_taken
+FROM plan_deltas d
+JOIN links l ON l.id = d.link_id
+LEFT JOIN products p
+  ON d.resource IN ('product', 'variant') AND p.store = d.target_store AND p.gid = d.target_gid AND p.deleted_at IS NULL
+LEFT JOIN inventory_levels il
+  ON d.resource = 'inventory_level' AND il.store = d.target_store
+ AND il.inventory_item_gid = d.desired ->> 'inventory_item_gid' AND il.location_gid = d.desired ->> 'location_gid'
+ AND il.deleted_at IS NULL
+WHERE d.target_store = $1 AND d.status = 'pending' AND l.enabled
+  AND NOT (d.id = ANY($2::bigint[]))
+  AND ((d.resource = 'product' AND d.operation IN ('create', 'update', 'delete', 'archive', 'unpublish'))
+    OR (d.resource = 'variant' AND d.operation = 'update')
+    OR (d.resource = 'inventory_level' AND d.operation = 'set_inventory'))
+ORDER BY d.id
+LIMIT $3

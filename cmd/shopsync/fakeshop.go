@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,11 @@ func startFakeshop(opts fakeshopOptions, out io.Writer, log *slog.Logger) (*fake
 		return nil, fmt.Errorf("--locations %d: cannot be negative", opts.locations)
 	}
 	srv := fakeshop.New(fakeshop.Options{Logger: log})
+	// Seeding builds a large heap that lives as long as the process; the
+	// collector's default target makes it re-mark that heap every time it
+	// doubles. A higher target while seeding costs some peak memory and
+	// saves about a fifth of the CPU on a million variants.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	type seeded struct {
 		cfg   fakeshop.SeedConfig
 		stats fakeshop.SeedStats

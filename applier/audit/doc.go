@@ -4,10 +4,11 @@
 //
 // # How a row travels
 //
-// Writer.RecordTx appends the row to PostgreSQL's audit_outbox in the caller's
-// transaction, the one that records the delta's outcome, so the audit row and
-// the delta's status commit together or not at all (Writer.Record does the
-// same in a transaction of its own). A background flusher then claims the
+// Writer.RecordTx appends rows to PostgreSQL's audit_outbox in the caller's
+// transaction, the one that records the deltas' outcome, so the audit rows and
+// the deltas' status commit together or not at all (Writer.Record does the
+// same in a transaction of its own). Either takes any number of rows in one
+// statement. A background flusher then claims the
 // oldest rows (up to Config.BatchSize, at least every Config.FlushInterval),
 // inserts them into ClickHouse as one native batch (PrepareBatch: the only
 // insert ClickHouse 18.16 accepts from clickhouse-go v2.26.0), and removes

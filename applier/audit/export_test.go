@@ -39,5 +39,5 @@ func BufferRow(ctx context.Context, db *pgxpool.Pool, row Row) error {
 	if err := row.normalise(time.Now()); err != nil {
 		return err
 	}
-	return appendRow(ctx, db, row)
+	return appendRows(ctx, db, []Row{row})
 }

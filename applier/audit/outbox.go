@@ -43,15 +43,21 @@ type claimed struct {
 	bad        error // the payload could not be decoded
 }
 
-// appendRow stores row, normalised, through db. It is durable once db's
-// transaction commits.
-func appendRow(ctx context.Context, db execer, row Row) error {
-	payload, err := json.Marshal(row)
-	if err != nil {
-		return fmt.Errorf("encode audit row: %w", err)
+// appendRows stores rows, normalised, through db in one statement. They are
+// durable once db's transaction commits.
+func appendRows(ctx context.Context, db execer, rows []Row) error {
+	ids := make([]string, len(rows))
+	dests := make([]string, len(rows))
+	payloads := make([]string, len(rows))
+	for i := range rows {
+		payload, err := json.Marshal(&rows[i])
+		if err != nil {
+			return fmt.Errorf("encode audit row: %w", err)
+		}
+		ids[i], dests[i], payloads[i] = rows[i].AttemptID.String(), rows[i].Destination, string(payload)
 	}
-	if _, err := db.Exec(ctx, insertSQL, row.AttemptID, row.Destination, payload); err != nil {
-		return fmt.Errorf("buffer audit row: %w", err)
+	if _, err := db.Exec(ctx, insertSQL, ids, dests, payloads); err != nil {
+		return fmt.Errorf("buffer %d audit rows: %w", len(rows), err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,36 +83,48 @@ func newWriter(db *pgxpool.Pool, ch driver.Conn, cfg Config, afterInsert func() 
 	return w, nil
 }
 
-// Record stores row in the buffer in a transaction of its own. When it returns
-// nil the row is durable: it reaches ClickHouse exactly once (see the package
-// documentation), whatever happens to ClickHouse or this process. It fills in
-// row.AttemptID and row.Time when zero; an invalid row is refused with an
-// error wrapping ErrInvalidRow.
-func (w *Writer) Record(ctx context.Context, row Row) error {
-	return w.record(ctx, w.outbox.db, row)
+// Record stores rows in the buffer in a transaction of its own, all or none.
+// When it returns nil they are durable: each reaches ClickHouse exactly once
+// (see the package documentation), whatever happens to ClickHouse or this
+// process. It fills in each row's AttemptID and Time when zero; an invalid row
+// fails the call with an error wrapping ErrInvalidRow, and nothing is stored.
+func (w *Writer) Record(ctx context.Context, rows ...Row) error {
+	return w.record(ctx, w.outbox.db, rows)
 }
 
-// RecordTx stores row in the buffer within tx, the transaction that records
-// the attempt's outcome (the delta's status): the row exists if and only if
-// tx commits. Commit tx for the row to be delivered.
-func (w *Writer) RecordTx(ctx context.Context, tx pgx.Tx, row Row) error {
-	return w.record(ctx, tx, row)
+// RecordTx stores rows in the buffer within tx, the transaction that records
+// the attempts' outcome (the deltas' status): the rows exist if and only if tx
+// commits. One statement, however many rows. Commit tx for the rows to be
+// delivered.
+func (w *Writer) RecordTx(ctx context.Context, tx pgx.Tx, rows ...Row) error {
+	return w.record(ctx, tx, rows)
 }
 
-func (w *Writer) record(ctx context.Context, db execer, row Row) error {
+func (w *Writer) record(ctx context.Context, db execer, rows []Row) error {
 	if w.closed.Load() {
 		return ErrClosed
 	}
-	if err := row.normalise(time.Now()); err != nil {
-		w.metrics.addRows(RowsRefused, 1)
+	if len(rows) == 0 {
+		return nil
+	}
+	// The caller's slice stays as it was; the filled-in copies are stored.
+	rows = slices.Clone(rows)
+	now := time.Now()
+	for i := range rows {
+		if err := rows[i].normalise(now); err != nil {
+			w.metrics.addRows(RowsRefused, len(rows))
+			if len(rows) > 1 {
+				return fmt.Errorf("row %d: %w", i, err)
+			}
+			return err
+		}
+	}
+	if err := appendRows(ctx, db, rows); err != nil {
+		w.metrics.addRows(RowsUnbuffered, len(rows))
 		return err
 	}
-	if err := appendRow(ctx, db, row); err != nil {
-		w.metrics.addRows(RowsUnbuffered, 1)
-		return err
-	}
-	w.metrics.addRows(RowsRecorded, 1)
-	if w.pending.Add(1) >= int64(w.cfg.BatchSize) {
+	w.metrics.addRows(RowsRecorded, len(rows))
+	if w.pending.Add(int64(len(rows))) >= int64(w.cfg.BatchSize) {
 		select {
 		case w.kick <- struct{}{}:
 		default: // a kick is already waiting

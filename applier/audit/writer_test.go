@@ -78,11 +78,15 @@ func TestRecordTxFollowsTheTransaction(t *testing.T) {
 		require.NoError(t, w.RecordTx(ctx, tx, committed))
 		require.NoError(t, tx.Commit(ctx))
 	}
-	waitDelivered(t, db, ch, 1)
-	var delta uint64
-	require.NoError(t, ch.QueryRow(ctx, "SELECT delta_id FROM audit_writes").Scan(&delta))
-	require.Equal(t, committed.DeltaID, delta)
-	require.Equal(t, uint64(1), chCounts(t, ch).Rows)
+	// Many rows in one call, one of them again.
+	tx, err = db.Begin(ctx)
+	require.NoError(t, err)
+	require.NoError(t, w.RecordTx(ctx, tx, row(3, "d1.myshopify.com"), committed, row(4, "d2.myshopify.com")))
+	require.NoError(t, tx.Commit(ctx))
+
+	waitDelivered(t, db, ch, 3)
+	require.Equal(t, []string{"1002", "1003", "1004"}, runQuestion(t, ch, "SELECT delta_id FROM audit_writes ORDER BY delta_id"))
+	require.Equal(t, uint64(3), chCounts(t, ch).Rows)
 }
 
 // Rows that ClickHouse or the dashboards could not use are refused at Record,
@@ -104,6 +108,10 @@ func TestRecordRefusesInvalidRows(t *testing.T) {
 		r := row(1, "d1.myshopify.com")
 		change(&r)
 		require.ErrorIs(t, w.Record(ctx, r), audit.ErrInvalidRow, name)
+		// One bad row refuses the whole call.
+		err := w.Record(ctx, row(2, "d1.myshopify.com"), r)
+		require.ErrorIs(t, err, audit.ErrInvalidRow, name)
+		require.ErrorContains(t, err, "row 1")
 	}
 	require.Zero(t, outboxCount(t, db))
 }

@@ -48,8 +48,9 @@ when given, seeds the shop with a generated store before serving:
 A seeded store has locations with stock, custom and smart collections, pages,
 blogs with articles and orders, with the duplicate and blank SKUs and barcodes
 real stores have. It depends only on --seed, the shop's name and its size: the
-same command seeds the same stores (each shop's seed mixes its name into --seed,
-so two shops differ). The seeded counts are printed with the shop.
+same command seeds the same stores, ids included (each shop's seed mixes its name
+into --seed, so two shops differ; tokens and secrets are new each run). The
+seeded counts are printed with the shop.
 
 A shop answers at
   POST http://<listen>/shops/<name>/admin/api/` + adminapi.Version + `/graphql.json

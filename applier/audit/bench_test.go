@@ -127,8 +127,9 @@ func benchDrain(b *testing.B, n int) time.Duration {
 	b.StopTimer()
 	ctx := context.Background()
 	db, ch := testdb.Postgres(b), testdb.ClickHouse(b)
-	for _, r := range benchRows(n) {
-		require.NoError(b, audit.BufferRow(ctx, db, r))
+	rows := benchRows(n)
+	for i := 0; i < n; i += 1000 {
+		require.NoError(b, audit.BufferRows(ctx, db, rows[i:min(i+1000, n)]...))
 	}
 	b.StartTimer()
 	start := time.Now()

@@ -42,12 +42,17 @@ func TestRowsOfAKilledWriterAreDeliveredByTheNext(t *testing.T) {
 func TestResentBatchIsNotDuplicated(t *testing.T) {
 	ctx := context.Background()
 	db, ch, _ := databases(t)
-	for i := range 200 {
-		require.NoError(t, audit.BufferRow(ctx, db, row(i, "d1.myshopify.com")))
+	// More rows than one duplicate lookup names (1,000): a full batch's ids
+	// would not fit in one ClickHouse query.
+	const crashedRows = 2500
+	rows := make([]audit.Row, crashedRows)
+	for i := range rows {
+		rows[i] = row(i, "d1.myshopify.com")
 	}
+	require.NoError(t, audit.BufferRows(ctx, db, rows...))
 	log, _ := newLog()
 	cfg := testConfig(log)
-	cfg.BatchSize = 200
+	cfg.BatchSize = crashedRows
 	var crashed atomic.Bool
 	crashing, err := audit.NewWithCrashAfterInsert(db, ch, cfg, func() error {
 		crashed.Store(true)
@@ -56,22 +61,24 @@ func TestResentBatchIsNotDuplicated(t *testing.T) {
 	require.NoError(t, err)
 	require.Eventually(t, crashed.Load, 10*time.Second, 10*time.Millisecond)
 	crashing.Abandon()
-	require.Equal(t, uint64(200), chCounts(t, ch).Rows, "ClickHouse stored the batch")
-	require.Equal(t, int64(200), outboxCount(t, db), "but the buffer still has it")
+	require.Equal(t, uint64(crashedRows), chCounts(t, ch).Rows, "ClickHouse stored the batch")
+	require.Equal(t, int64(crashedRows), outboxCount(t, db), "but the buffer still has it")
 
 	reg := prometheus.NewRegistry()
 	metrics, err := audit.NewMetrics(reg)
 	require.NoError(t, err)
 	next := testConfig(log)
+	next.BatchSize = crashedRows
 	next.Metrics = metrics
 	w := startWriter(t, db, ch, next)
 	recordN(t, w, 50, "d2.myshopify.com") // sent before the lease ends
-	require.Eventually(t, func() bool { return chCounts(t, ch).Rows == 250 }, 10*time.Second, 10*time.Millisecond)
-	require.Equal(t, int64(200), outboxCount(t, db), "the crashed batch waits for its lease")
+	require.Eventually(t, func() bool { return chCounts(t, ch).Rows == crashedRows+50 }, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, int64(crashedRows), outboxCount(t, db), "the crashed batch waits for its lease")
 
-	waitDelivered(t, db, ch, 250)
-	require.Equal(t, counts{Rows: 250, Final: 250, Attempts: 250}, chCounts(t, ch), "no copy, even before merges")
-	require.Equal(t, 200.0, rowsMetric(t, reg, audit.RowsResent))
+	waitDelivered(t, db, ch, crashedRows+50)
+	require.Equal(t, counts{Rows: crashedRows + 50, Final: crashedRows + 50, Attempts: crashedRows + 50}, chCounts(t, ch),
+		"no copy, even before merges")
+	require.Equal(t, float64(crashedRows), rowsMetric(t, reg, audit.RowsResent))
 	require.Equal(t, 50.0, rowsMetric(t, reg, audit.RowsDelivered))
 }
 

@@ -34,10 +34,14 @@ func Insert(ch driver.Conn, table string, rows []Row) error {
 	return (&sink{conn: ch, table: table}).insert(context.Background(), rows)
 }
 
-// BufferRow stores row in the buffer as Record does, with no Writer running.
-func BufferRow(ctx context.Context, db *pgxpool.Pool, row Row) error {
-	if err := row.normalise(time.Now()); err != nil {
-		return err
+// BufferRows stores rows in the buffer as Record does, in one statement,
+// with no Writer running.
+func BufferRows(ctx context.Context, db *pgxpool.Pool, rows ...Row) error {
+	now := time.Now()
+	for i := range rows {
+		if err := rows[i].normalise(now); err != nil {
+			return err
+		}
 	}
-	return appendRows(ctx, db, []Row{row})
+	return appendRows(ctx, db, rows)
 }

@@ -42,9 +42,11 @@
 // `FROM audit_writes FINAL` (or count uniqExact(attempt_id)); the shipped
 // questions in deploy/sql/audit and the Grafana dashboard do.
 //
-// Recording the same AttemptID twice stores one row (the outbox has a unique
-// key on it), so a caller that retries its own transaction sets AttemptID
-// before the first try.
+// Recording an AttemptID that is still in the buffer stores nothing more (the
+// outbox has a unique key on it), so a caller that retries its own
+// transaction sets AttemptID before the first try. Recorded again after its
+// row was delivered, the attempt gets a second ClickHouse row, which FINAL
+// and merges fold into the first like any other copy.
 //
 // A row that cannot be decoded from the buffer (never written by this
 // package) is set aside: it stays in audit_outbox with leased_until =

@@ -33,9 +33,10 @@ var operations = map[string]bool{OperationCreate: true, OperationUpdate: true, O
 // are the column names (the outbox keeps rows in that form). Strings are empty
 // and numbers 0 where a value does not apply.
 type Row struct {
-	// AttemptID identifies the attempt; Record fills in a new UUID when it is
-	// zero. Recording the same AttemptID again stores nothing more, so a caller
-	// that retries its transaction should set it once, before the first try.
+	// AttemptID identifies the attempt; Record fills in a new UUID (version 7,
+	// time-ordered) when it is zero. Recording an AttemptID still buffered
+	// stores nothing more, so a caller that retries its transaction should set
+	// it once, before the first try.
 	AttemptID uuid.UUID `json:"attempt_id" ch:"attempt_id"`
 	// Time is when the attempt finished; Record uses the current time when it
 	// is zero. ClickHouse keeps whole seconds, UTC.

@@ -1,0 +1,252 @@
+package planner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The kinds of plan run, the values of shopsync_planner_plan_seconds's kind
+// label.
+const (
+	KindFull = "full" // every key of every enabled link (or of one destination)
+	KindKeys = "keys" // a few keys of one link
+)
+
+// familyResources are the plan_deltas resources the products family plans,
+// and conflictResources those of its plan_conflicts rows.
+var (
+	familyResources   = []string{"product", "variant", "inventory_level"}
+	conflictResources = []string{"product", "variant"}
+)
+
+// lockClass is the first half of the advisory lock that serialises the plans
+// of one link (the second half is the link id): a full plan and an
+// incremental one must not supersede each other's deltas halfway.
+const lockClass int32 = 0x73706c6e // "spln"
+
+// Planner plans deltas. It is safe for concurrent use; plans of one link run
+// one at a time.
+type Planner struct {
+	pool    *pgxpool.Pool
+	metrics *Metrics
+	log     *slog.Logger
+	workMem string
+}
+
+// Option configures a Planner.
+type Option func(*Planner)
+
+// WithMetrics records the planner's metrics in m.
+func WithMetrics(m *Metrics) Option { return func(p *Planner) { p.metrics = m } }
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(p *Planner) { p.log = l } }
+
+// WithWorkMem sets PostgreSQL's work_mem for full plans (default 256MB): the
+// hash joins of a full plan over hundreds of thousands of variants spill to
+// disk with the server's usual 4MB.
+func WithWorkMem(v string) Option { return func(p *Planner) { p.workMem = v } }
+
+// New returns a Planner over the database of pool (migrated, with the stores
+// and links written by config.Sync).
+func New(pool *pgxpool.Pool, opts ...Option) *Planner {
+	p := &Planner{pool: pool, log: slog.Default(), workMem: "256MB"}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
+
+// Options are the options of a full plan.
+type Options struct {
+	// Destination plans only the links to this store domain; empty plans
+	// every enabled link.
+	Destination string
+	// DryRun computes the plan and reports it, writing nothing.
+	DryRun bool
+	// Collect returns the computed deltas and conflicts (a dry run always
+	// does).
+	Collect bool
+}
+
+// Plan runs a full plan: every key of every enabled link, or of the links to
+// opts.Destination. Each link is planned in its own transaction, so a failure
+// leaves the other links' plans in place; the errors are joined.
+func (p *Planner) Plan(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	links, err := enabledLinks(ctx, p.pool, opts.Destination)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Destination != "" && len(links) == 0 {
+		return nil, fmt.Errorf("planner: no enabled link to destination %q", opts.Destination)
+	}
+	res := &Result{RunID: newRunID(KindFull), Kind: KindFull, DryRun: opts.DryRun}
+	var errs []error
+	for _, l := range links {
+		lr, err := p.planLink(ctx, res.RunID, l, nil, false, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		res.Links = append(res.Links, lr)
+	}
+	res.Duration = time.Since(start)
+	p.observe(res)
+	return res, errors.Join(errs...)
+}
+
+// PlanKeys runs an incremental plan of one link restricted to some product
+// keys (see the package doc): the same SQL as a full plan, so its result for
+// those keys is what a full plan would give. resource names the family
+// (product, variant and inventory_level all mean the products family, whose
+// keys are product keys).
+func (p *Planner) PlanKeys(ctx context.Context, linkID int64, resource string, keys []string) (*LinkResult, error) {
+	return p.planKeys(ctx, linkID, resource, keys, Options{})
+}
+
+// PlanKeysDry is PlanKeys that writes nothing and returns what it computed.
+func (p *Planner) PlanKeysDry(ctx context.Context, linkID int64, resource string, keys []string) (*LinkResult, error) {
+	return p.planKeys(ctx, linkID, resource, keys, Options{DryRun: true})
+}
+
+func (p *Planner) planKeys(ctx context.Context, linkID int64, resource string, keys []string, opts Options) (*LinkResult, error) {
+	switch resource {
+	case "product", "variant", "inventory_level":
+	default:
+		return nil, fmt.Errorf("planner: resource %q is not planned (product, variant, inventory_level)", resource)
+	}
+	start := time.Now()
+	l, err := enabledLink(ctx, p.pool, linkID)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{RunID: newRunID(KindKeys), Kind: KindKeys, DryRun: opts.DryRun}
+	lr, err := p.planLink(ctx, res.RunID, l, keys, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	res.Links = []LinkResult{lr}
+	res.Duration = time.Since(start)
+	p.observe(res)
+	return &res.Links[0], nil
+}
+
+// planLink plans one link in one transaction, all statements in one round
+// trip (a pgx batch).
+func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []string, scoped bool, opts Options) (LinkResult, error) {
+	lr := LinkResult{Link: l, Planned: map[string]int{}, Inserted: map[string]int{}}
+	shape := sqlShape{Match: l.MatchKey, Scoped: scoped}
+	fail := func(err error) (LinkResult, error) {
+		return LinkResult{}, fmt.Errorf("planner: plan link %d (%s -> %s): %w", l.ID, l.Source, l.Destination, err)
+	}
+	if keys == nil {
+		keys = []string{}
+	}
+
+	tx, err := p.pool.Begin(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // after Commit, a no-op
+
+	// The scratch tables must exist before the batch: pgx prepares every
+	// statement of a batch before running the first.
+	if _, err := tx.Exec(ctx, query("stage.sql", shape)); err != nil {
+		return fail(fmt.Errorf("create scratch tables: %w", err))
+	}
+
+	collect := opts.DryRun || opts.Collect
+	args := []any{l.ID, l.Source, l.Destination}
+	if scoped {
+		args = append(args, keys)
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock($1::int4, $2::int4)`, lockClass, int32(l.ID)).Exec(discard)
+	// The planner's row estimates for joins over CTEs are far too high, which
+	// makes PostgreSQL JIT-compile the statement: seconds of compiling for a
+	// query that runs in milliseconds (scoped) or about a second (full).
+	b.Queue(`SELECT set_config('jit', 'off', true)`).Exec(discard)
+	if scoped {
+		// A scoped run's plan is the same index lookups whatever its keys:
+		// plan it once per connection rather than on every run (planning
+		// the statement takes longer than running it).
+		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`).Exec(discard)
+	} else {
+		// A full run is planned with its stores' statistics, every time.
+		b.Queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`).Exec(discard)
+		b.Queue(`SELECT set_config('work_mem', $1, true)`, p.workMem).Exec(discard)
+	}
+	b.Queue(query("products.sql", shape), args...).Exec(discard)
+	b.Queue(`SELECT operation, count(*)::int FROM plan_stage GROUP BY operation`).Query(countsInto(lr.Planned))
+	b.Queue(`SELECT count(*)::int FROM plan_stage_conflicts`).QueryRow(func(r pgx.Row) error { return r.Scan(&lr.ConflictCount) })
+	if collect {
+		b.Queue(query("stage_deltas.sql", shape), l.ID).Query(func(rows pgx.Rows) error {
+			var err error
+			lr.Deltas, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Delta])
+			return err
+		})
+		b.Queue(query("stage_conflicts.sql", shape)).Query(func(rows pgx.Rows) error {
+			var err error
+			lr.Conflicts, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Conflict])
+			return err
+		})
+	}
+	superseded := map[string]int{}
+	if !opts.DryRun {
+		b.Queue(`WITH s AS (`+query("supersede.sql", shape)+`) SELECT operation, count(*)::int FROM s GROUP BY operation`,
+			l.ID, familyResources).Query(countsInto(superseded))
+		b.Queue(`WITH i AS (`+query("insert.sql", shape)+`) SELECT operation, count(*)::int FROM i GROUP BY operation`,
+			l.ID, runID, l.Destination).Query(countsInto(lr.Inserted))
+		b.Queue(query("pairs_release.sql", shape), l.ID).Exec(discard)
+		b.Queue(query("pairs_record.sql", shape), l.ID).Exec(discard)
+		clearArgs := []any{l.ID, conflictResources}
+		if scoped {
+			clearArgs = append(clearArgs, keys)
+		}
+		b.Queue(query("conflicts_clear.sql", shape), clearArgs...).Exec(discard)
+		b.Queue(query("conflicts_record.sql", shape), l.ID, runID).Exec(discard)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fail(err)
+	}
+	lr.Superseded = Total(superseded)
+	if opts.DryRun {
+		return lr, nil // the deferred rollback drops everything
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fail(fmt.Errorf("commit: %w", err))
+	}
+	return lr, nil
+}
+
+func discard(pgconn.CommandTag) error { return nil }
+
+// countsInto reads (operation, count) rows into m.
+func countsInto(m map[string]int) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		var op string
+		var n int
+		_, err := pgx.ForEachRow(rows, []any{&op, &n}, func() error {
+			m[op] += n
+			return nil
+		})
+		return err
+	}
+}
+
+// newRunID names a plan run: its kind, when it started and a random suffix.
+func newRunID(kind string) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("plan-%s-%s-%s", kind, time.Now().UTC().Format("20060102T150405.000"), hex.EncodeToString(b[:]))
+}

@@ -1,0 +1,20 @@
+-- Pending deltas this run answers for that it did not plan again exactly as
+-- they are: superseded, by a newer delta for the same key or because the key
+-- is in sync now (or blocked by a conflict).
+-- $1 link id, $2 resources planned.
+UPDATE plan_deltas d
+SET status = 'superseded', updated_at = now()
+{{- if .Scoped}}
+FROM plan_stage_scope s
+WHERE s.resource = d.resource AND s.key = d.key
+  AND d.link_id = $1 AND d.status = 'pending' AND d.resource = ANY($2::text[])
+{{- else}}
+WHERE d.link_id = $1 AND d.status = 'pending' AND d.resource = ANY($2::text[])
+{{- end}}
+  AND NOT EXISTS (
+      SELECT 1 FROM plan_stage n
+      WHERE n.resource = d.resource AND n.key = d.key AND n.operation = d.operation
+        AND n.target_gid IS NOT DISTINCT FROM d.target_gid
+        AND n.planned_version IS NOT DISTINCT FROM d.planned_version
+        AND n.desired = d.desired)
+RETURNING d.operation

@@ -1,0 +1,215 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/shopsync/shopsync/schema/events"
+)
+
+// DefaultGroupID is the Kafka consumer group of the planners: the members
+// share the partitions, so each change is planned by one of them.
+const DefaultGroupID = "shopsync-planner"
+
+// ConsumerConfig configures a Consumer.
+type ConsumerConfig struct {
+	// Brokers are the Kafka brokers (required).
+	Brokers []string
+	// GroupID is the consumer group; default DefaultGroupID.
+	GroupID string
+	// Topics are the change topics read; default those of the families the
+	// planner plans (products, inventory).
+	Topics []string
+	// MaxBatch is how many events one incremental plan takes at most;
+	// default 500.
+	MaxBatch int
+	// Linger is how long a batch waits for more events after its first one;
+	// default 20ms. Events come in bursts (a webhook touches a product and
+	// its variants): one plan for the burst is cheaper than one per event.
+	Linger time.Duration
+	// FullPlanAbove: a link with more keys than this in one batch (a bulk
+	// snapshot, say) gets a full plan instead; default 5000.
+	FullPlanAbove int
+}
+
+func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
+	if len(c.Brokers) == 0 {
+		return c, errors.New("planner: consumer: no Kafka brokers")
+	}
+	if c.GroupID == "" {
+		c.GroupID = DefaultGroupID
+	}
+	if len(c.Topics) == 0 {
+		c.Topics = []string{events.Products.Topic(), events.Inventory.Topic()}
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = 500
+	}
+	if c.Linger <= 0 {
+		c.Linger = 20 * time.Millisecond
+	}
+	if c.FullPlanAbove <= 0 {
+		c.FullPlanAbove = 5000
+	}
+	return c, nil
+}
+
+// Consumer is the fast path of planning: it reads the mirror's change events
+// from Kafka and plans the keys they affect (PlanKeys). It commits a batch's
+// offsets only after its plans are committed in Postgres, so a crash replans
+// a batch rather than losing it; replanning is idempotent.
+type Consumer struct {
+	p   *Planner
+	cfg ConsumerConfig
+}
+
+// NewConsumer returns a Consumer planning with p.
+func NewConsumer(p *Planner, cfg ConsumerConfig) (*Consumer, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Consumer{p: p, cfg: cfg}, nil
+}
+
+// Run consumes until ctx is done (then it returns nil) or Kafka fails for
+// good. A batch whose plan fails (Postgres down) is retried with backoff,
+// never skipped; an event that cannot be decoded is logged and skipped.
+func (c *Consumer) Run(ctx context.Context) error {
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:     c.cfg.Brokers,
+		GroupID:     c.cfg.GroupID,
+		GroupTopics: c.cfg.Topics,
+		StartOffset: kafka.FirstOffset,
+		MinBytes:    1,
+		MaxBytes:    10 << 20,
+		MaxWait:     250 * time.Millisecond,
+	})
+	defer r.Close()
+	for {
+		msgs, err := c.fetch(ctx, r)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("planner: consumer: fetch: %w", err)
+		}
+		evs := c.decode(msgs)
+		_, err = backoff.Retry(ctx, func() (struct{}, error) {
+			return struct{}{}, c.plan(ctx, evs)
+		}, backoff.WithMaxElapsedTime(0), backoff.WithNotify(func(err error, next time.Duration) {
+			c.p.log.Warn("planner: incremental plan failed, retrying", "err", err, "in", next)
+		}))
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.CommitMessages(ctx, msgs...); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("planner: consumer: commit offsets: %w", err)
+		}
+	}
+}
+
+// fetch waits for one message, then takes what else arrives within Linger,
+// up to MaxBatch.
+func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader) ([]kafka.Message, error) {
+	m, err := r.FetchMessage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	msgs := []kafka.Message{m}
+	lctx, cancel := context.WithTimeout(ctx, c.cfg.Linger)
+	defer cancel()
+	for len(msgs) < c.cfg.MaxBatch {
+		m, err := r.FetchMessage(lctx)
+		if err != nil {
+			break // the linger is over (or ctx is done: Run sees it)
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, nil
+}
+
+func (c *Consumer) decode(msgs []kafka.Message) []events.ChangeEvent {
+	evs := make([]events.ChangeEvent, 0, len(msgs))
+	for _, m := range msgs {
+		e, err := events.Decode(m.Value)
+		if err != nil {
+			// A malformed event cannot become valid by waiting; the
+			// periodic full plan covers whatever it changed.
+			c.p.log.Error("planner: skipping undecodable change event", "topic", m.Topic,
+				"partition", m.Partition, "offset", m.Offset, "err", err)
+			continue
+		}
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+// plan plans the keys a batch of events affects, link by link.
+func (c *Consumer) plan(ctx context.Context, evs []events.ChangeEvent) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	lks, err := c.p.KeysFor(ctx, evs)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, lk := range lks {
+		if len(lk.Keys) > c.cfg.FullPlanAbove {
+			c.p.log.Info("planner: many keys changed, planning the link fully", "link", lk.Link.ID,
+				"destination", lk.Link.Destination, "keys", len(lk.Keys))
+			_, err := c.p.Plan(ctx, Options{Destination: lk.Link.Destination})
+			errs = append(errs, err)
+			continue
+		}
+		lr, err := c.p.PlanKeys(ctx, lk.Link.ID, "product", lk.Keys)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c.p.log.Debug("planner: incremental plan", "link", lk.Link.ID, "destination", lk.Link.Destination,
+			"keys", len(lk.Keys), "inserted", Total(lr.Inserted), "superseded", lr.Superseded)
+	}
+	return errors.Join(errs...)
+}
+
+// RunPeriodic runs a full plan now and then every interval until ctx is
+// done: the slow path that converges whatever the events missed. A failed
+// plan is logged and tried again at the next tick.
+func (p *Planner) RunPeriodic(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		r, err := p.Plan(ctx, Options{})
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil:
+			p.log.Error("planner: full plan failed", "err", err)
+		default:
+			for _, l := range r.Links {
+				p.log.Info("planner: full plan", "run", r.RunID, "destination", l.Destination,
+					"planned", Total(l.Planned), "inserted", Total(l.Inserted), "superseded", l.Superseded,
+					"conflicts", l.ConflictCount, "duration", r.Duration)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+

@@ -212,4 +212,3 @@ func (p *Planner) RunPeriodic(ctx context.Context, interval time.Duration) error
 		}
 	}
 }
-

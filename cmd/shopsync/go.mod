@@ -46,7 +46,6 @@ require (
 	go.opentelemetry.io/otel/trace v1.26.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
@@ -57,15 +56,19 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/shopsync/shopsync/ingest v0.0.0-00010101000000-000000000000
 	github.com/shopsync/shopsync/mirror v0.0.0-00010101000000-000000000000
+	github.com/shopsync/shopsync/planner v0.0.0-00010101000000-000000000000
 	github.com/shopsync/shopsync/schema v0.0.0-00010101000000-000000000000
 	github.com/shopsync/shopsync/shopify v0.0.0-00010101000000-000000000000
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/sync v0.24.0
 )
 
 replace github.com/shopsync/shopsync/ingest => ../../ingest
 
 replace github.com/shopsync/shopsync/mirror => ../../mirror
+
+replace github.com/shopsync/shopsync/planner => ../../planner
 
 replace github.com/shopsync/shopsync/shopify => ../../shopify
 

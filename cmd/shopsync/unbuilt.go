@@ -6,14 +6,6 @@ import "github.com/spf13/cobra"
 // that `shopsync --help` shows the whole tool, and each fails clearly when run.
 // A subcommand moves to a file of its own when its issue is built.
 
-func newPlanCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "plan",
-		Short: "Compute per-destination deltas with SQL joins (not built yet: issue #5)",
-		RunE:  notYetBuilt(5),
-	}
-}
-
 func newApplyCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "apply",

@@ -17,7 +17,7 @@ func TestViews(t *testing.T) {
 	d.Variants[0].Price = "20.00"          // 10.00 doubled: in sync
 	d.Variants[1].Price = "12.50"          // should be 25.00
 	f.put(dst, d)
-	f.put(src, shirt("11", "red"))            // missing in the destination
+	f.put(src, shirt("11", "red"))             // missing in the destination
 	f.put(dst, twin(shirt("12", "own"), "92")) // the destination's own
 	dup := shirt("13", "dup")
 	dup.Variants[0].SKU = str("SKU-11-S") // a source duplicate: a conflict

@@ -37,7 +37,7 @@ func DefaultConfig() Config {
 	return Config{
 		StagingSchema: "mirror_staging",
 		BatchRows:     50_000,
-		CommitWorkMem: "256MB",
+		CommitWorkMem: "512MB",
 	}
 }
 

@@ -386,8 +386,13 @@ func (s *Snapshot) Commit(ctx context.Context, opts CommitOptions) (SnapshotResu
 
 func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out map[events.Resource]Counts) error {
 	// jit: these statements run once over many rows; compiling them costs
-	// more than it saves.
-	if _, err := tx.Exec(ctx, "SELECT set_config('work_mem', $1, true), set_config('jit', 'off', true)", s.m.cfg.CommitWorkMem); err != nil {
+	// more than it saves. enable_nestloop: each statement reads the mirror
+	// table it writes; a table the planner takes for empty (never written,
+	// or analysed while empty) would otherwise be the inner side of a
+	// nested loop, rescanned per staged row while the statement's own
+	// inserts grow it: quadratic. Hash and merge joins read it once.
+	if _, err := tx.Exec(ctx, `SELECT set_config('work_mem', $1, true), set_config('jit', 'off', true),
+		set_config('enable_nestloop', 'off', true)`, s.m.cfg.CommitWorkMem); err != nil {
 		return err
 	}
 	var locks []tableLock
@@ -411,14 +416,25 @@ func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out
 			return fmt.Errorf("analyze staging %s: %w", t.name, err)
 		}
 		var c Counts
+		began := time.Now()
 		sql := t.render("merge.sql.tmpl", sqlData{Source: s.st.source(t, s.created)})
 		if err := tx.QueryRow(ctx, sql, s.spec.Store, src).Scan(&c.Created, &c.Updated, &c.Stale); err != nil {
 			return fmt.Errorf("merge %s: %w", t.name, err)
 		}
 		c.Staged = n
 		c.Unchanged = n - c.Created - c.Updated - c.Stale
+		s.m.log.Debug("snapshot table merged", "store", s.spec.Store, "table", t.name, "rows", n,
+			"created", c.Created, "updated", c.Updated, "took", time.Since(began).Round(time.Millisecond))
 		out[t.resource] = c
 		changes += c.Changes()
+		if c.Created+c.Updated >= analyzeAfter {
+			// Statistics for what follows: Apply plans its joins on them,
+			// and a table the planner believes empty or small is scanned
+			// per row. ANALYZE counts this transaction's own rows.
+			if _, err := tx.Exec(ctx, "ANALYZE "+t.name); err != nil {
+				return fmt.Errorf("analyze %s: %w", t.name, err)
+			}
+		}
 	}
 	if opts.Complete {
 		for _, t := range familyTables(s.spec.Family) {
@@ -448,6 +464,10 @@ func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out
 	}
 	return s.st.drop(ctx, tx)
 }
+
+// analyzeAfter is how many written rows make a commit refresh the table's
+// statistics.
+const analyzeAfter = 10_000
 
 // Close stops using the snapshot without committing: the rows added since
 // the last staged batch are dropped, the staging is kept for

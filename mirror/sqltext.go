@@ -125,13 +125,16 @@ func (t *table) sqlFuncs() template.FuncMap {
 			out := make([]string, len(t.cols))
 			for i, c := range t.cols {
 				out[i] = a + "." + c.name
+				if c.name == "raw" {
+					out[i] += "::jsonb" // staged as text: parsed only when written
+				}
 				if c.kind == partial && c.insert != "" {
 					out[i] = "COALESCE(" + out[i] + ", " + c.insert + ")"
 				}
 			}
 			return strings.Join(out, ", ")
 		},
-		"updates": func() string {
+		"updates": func(src string) string {
 			var out []string
 			for _, c := range t.cols {
 				switch {
@@ -139,11 +142,11 @@ func (t *table) sqlFuncs() template.FuncMap {
 				case c.name == "raw":
 					// A webhook's raw has fewer fields than a GraphQL read's:
 					// merge, so the fields it lacks are kept.
-					out = append(out, "raw = t.raw || EXCLUDED.raw")
+					out = append(out, "raw = t.raw || "+src+".raw::jsonb")
 				case c.kind == partial || c.name == "updated_at":
-					out = append(out, fmt.Sprintf("%[1]s = COALESCE(EXCLUDED.%[1]s, t.%[1]s)", c.name))
+					out = append(out, fmt.Sprintf("%[1]s = COALESCE(%[2]s.%[1]s, t.%[1]s)", c.name, src))
 				default:
-					out = append(out, fmt.Sprintf("%[1]s = EXCLUDED.%[1]s", c.name))
+					out = append(out, fmt.Sprintf("%[1]s = %[2]s.%[1]s", c.name, src))
 				}
 			}
 			return strings.Join(out, ",\n        ")

@@ -86,9 +86,18 @@ func (s staging) create(ctx context.Context, tx pgx.Tx, p progressRow, ts []*tab
 	return nil
 }
 
+// createTable creates t's staging table. raw is text there, not jsonb: an
+// unchanged row is never parsed, which makes a re-snapshot COPY cheaply,
+// and a changed one is parsed once, when merged.
 func (s staging) createTable(ctx context.Context, tx pgx.Tx, t *table) error {
+	cols := t.colNames()
+	for i, c := range cols {
+		if c == "raw" {
+			cols[i] = "raw::text AS raw"
+		}
+	}
 	sql := "CREATE UNLOGGED TABLE IF NOT EXISTS " + s.table(t) + " AS SELECT " +
-		strings.Join(t.colNames(), ", ") + " FROM " + t.name + " WITH NO DATA"
+		strings.Join(cols, ", ") + " FROM " + t.name + " WITH NO DATA"
 	if _, err := tx.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("create staging for %s: %w", t.name, err)
 	}
@@ -165,7 +174,8 @@ func (s staging) source(t *table, have map[*table]bool) string {
 	cols := make([]string, len(t.cols))
 	for i, c := range t.cols {
 		cols[i] = "s." + c.name
-		if c.name == "updated_at" {
+		switch c.name {
+		case "updated_at":
 			cols[i] = "COALESCE(s.updated_at, p.updated_at) AS updated_at"
 		}
 	}

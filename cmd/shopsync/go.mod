@@ -4,8 +4,6 @@ go 1.26.0
 
 require (
 	github.com/ClickHouse/ch-go v0.61.5 // indirect
-	github.com/ClickHouse/clickhouse-go/v2 v2.26.0 // indirect
-	github.com/Khan/genqlient v0.8.1 // indirect
 	github.com/VividCortex/ewma v1.2.0 // indirect
 	github.com/acarl005/stripansi v0.0.0-20180116102854-5a71ef0e047d // indirect
 	github.com/agnivade/levenshtein v1.2.2 // indirect
@@ -53,7 +51,10 @@ require (
 )
 
 require (
+	github.com/ClickHouse/clickhouse-go/v2 v2.26.0
+	github.com/Khan/genqlient v0.8.1
 	github.com/jackc/pgx/v5 v5.13.0
+	github.com/shopsync/shopsync/applier v0.0.0-00010101000000-000000000000
 	github.com/shopsync/shopsync/ingest v0.0.0-00010101000000-000000000000
 	github.com/shopsync/shopsync/mirror v0.0.0-00010101000000-000000000000
 	github.com/shopsync/shopsync/planner v0.0.0-00010101000000-000000000000
@@ -63,6 +64,8 @@ require (
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/sync v0.24.0
 )
+
+replace github.com/shopsync/shopsync/applier => ../../applier
 
 replace github.com/shopsync/shopsync/ingest => ../../ingest
 

@@ -6,14 +6,6 @@ import "github.com/spf13/cobra"
 // that `shopsync --help` shows the whole tool, and each fails clearly when run.
 // A subcommand moves to a file of its own when its issue is built.
 
-func newApplyCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "apply",
-		Short: "Apply planned deltas to destinations under the API rate limit (not built yet: issue #6)",
-		RunE:  notYetBuilt(6),
-	}
-}
-
 func newRunCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "run",
@@ -35,13 +27,5 @@ func newVerifyCommand() *cobra.Command {
 		Use:   "verify",
 		Short: "Compare a source with its destinations and report drift (not built yet: issue #10)",
 		RunE:  notYetBuilt(10),
-	}
-}
-
-func newStatusCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "status",
-		Short: "Show pending, applied and failed deltas per destination (not built yet: issue #6)",
-		RunE:  notYetBuilt(6),
 	}
 }

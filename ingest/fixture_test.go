@@ -20,26 +20,28 @@ import (
 	"github.com/shopsync/shopsync/shopify/transport"
 )
 
-// testClock is fakeshop's clock, moved on by hand: changes made one step
-// apart get distinct updatedAt values (Shopify's have whole seconds, so two
-// changes in one second cannot be ordered by anyone, the mirror included).
+// testClock is fakeshop's clock: real time plus what the test added, so
+// that changes made one Advance apart get distinct updatedAt values
+// (Shopify's have whole seconds, and two changes in one second cannot be
+// ordered by anyone, the mirror included) while the shop's cost buckets,
+// which refill on the same clock, keep refilling.
 type testClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu     sync.Mutex
+	offset time.Duration
 }
 
-func newTestClock() *testClock { return &testClock{now: time.Now().UTC().Truncate(time.Second)} }
+func newTestClock() *testClock { return &testClock{} }
 
 func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.now
+	return time.Now().Add(c.offset)
 }
 
 func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	c.offset += d
 }
 
 // fixture is a fakeshop shop seeded with a generated store, a fresh

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,19 +78,42 @@ func TestWebhooksDuringASnapshotSurviveIt(t *testing.T) {
 	require.NoError(t, f.pool.QueryRow(ctx, `SELECT title FROM products WHERE store = $1 AND gid = $2`,
 		f.shop.Domain(), gid("Product", changed.ID)).Scan(&title))
 	require.Equal(t, newTitle, title, "the snapshot's older row did not overwrite the webhook's")
-	// Known mirror gap: collection_products has no updated_at, so the
-	// snapshot's merge brings back the memberships the product's delete
-	// webhook tombstoned during the export (the product itself stays
-	// deleted). Reported to the mirror module; until it guards untimed
-	// tables (e.g. by synced_at against the snapshot's start), the next
-	// full snapshot removes them. Anything else differing fails.
-	lines, _, _ := f.mirrorDiff(ctx, true)
+	// Two differences may remain, both in collection memberships, both
+	// mended by the next full snapshot:
+	//  - known mirror gap: collection_products has no updated_at, so the
+	//    snapshot's merge brings back the memberships the product's delete
+	//    webhook tombstoned during the export (the product itself stays
+	//    deleted). Reported to the mirror module; it could guard untimed
+	//    tables by synced_at against the snapshot's start;
+	//  - a smart collection's members change when a product starts or
+	//    stops matching its rules, and neither Shopify nor fakeshop sends
+	//    anything then (no collections/update): the created product's smart
+	//    memberships exist only if the export read the collection after the
+	//    product was created.
+	// Anything else differing fails.
+	lines, total, _ := f.mirrorDiff(ctx, true)
+	require.Equal(t, len(lines), total, "every difference is listed")
 	for _, l := range lines {
-		if !strings.HasPrefix(l, "collection_products: ") || !strings.Contains(l, gid("Product", deleted.ID)+" in the mirror, not in the shop") {
+		known := strings.HasPrefix(l, "collection_products: ") &&
+			(strings.Contains(l, gid("Product", deleted.ID)+" in the mirror, not in the shop") || f.smartMembership(l))
+		if !known {
 			t.Fatalf("the mirror differs from the shop:\n%s", strings.Join(lines, "\n"))
 		}
 	}
 	if len(lines) > 0 {
-		t.Logf("known mirror gap: %d memberships of the deleted product resurrected by the snapshot", len(lines))
+		t.Logf("%d membership differences left for the next full snapshot:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
+}
+
+// smartMembership reports whether a collection_products diff line is about
+// a smart collection.
+func (f *fixture) smartMembership(line string) bool {
+	rest := strings.TrimPrefix(line, "collection_products: gid://shopify/Collection/")
+	id, _, _ := strings.Cut(rest, " ")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return false
+	}
+	c := f.shop.Collection(n)
+	return c != nil && c.RuleSet != nil
 }

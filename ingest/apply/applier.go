@@ -58,7 +58,7 @@ func (a *Applier) Apply(ctx context.Context, tx pgx.Tx, d webhooks.Delivery) (we
 	if err != nil {
 		return 0, err
 	}
-	results, err := a.mirror.Apply(ctx, tx, events.Webhook, b)
+	results, err := a.mirror.Apply(ctx, inSavepoint{tx}, events.Webhook, b)
 	if err != nil {
 		return 0, err
 	}

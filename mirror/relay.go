@@ -12,8 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/segmentio/kafka-go"
-
-	"github.com/shopsync/shopsync/schema/events"
 )
 
 // Relay publishes the change outbox to Kafka: each change_outbox row
@@ -55,7 +53,13 @@ func NewRelay(pool *pgxpool.Pool, cfg RelayConfig) (*Relay, error) {
 	// An own transport, closed in Run: kafka-go's default one keeps idle
 	// connections and their goroutines for the life of the process.
 	tr := &kafka.Transport{DialTimeout: 5 * time.Second}
-	w := &kafka.Writer{
+	w := newWriter(cfg, tr)
+	return &Relay{pool: pool, cfg: cfg, log: log.With("component", "relay"), m: cfg.Metrics, writer: w, tr: tr}, nil
+}
+
+// newWriter is the relay's Kafka producer.
+func newWriter(cfg RelayConfig, tr *kafka.Transport) *kafka.Writer {
+	return &kafka.Writer{
 		Addr: kafka.TCP(cfg.Brokers...),
 		// Hash sends a key to one partition, so a key's changes stay in order.
 		Balancer:     &kafka.Hash{},
@@ -74,12 +78,15 @@ func NewRelay(pool *pgxpool.Pool, cfg RelayConfig) (*Relay, error) {
 		WriteBackoffMax: time.Second,
 		Transport:       tr,
 	}
-	return &Relay{pool: pool, cfg: cfg, log: log.With("component", "relay"), m: cfg.Metrics, writer: w, tr: tr}, nil
 }
 
 // Run publishes until ctx is done, then returns nil. Unavailable Kafka or
 // PostgreSQL is not an error: Run logs the outage once, retries with
 // backoff, and logs the recovery; the outbox keeps every change meanwhile.
+//
+// While one batch is on its way to Kafka, the next is taken from the
+// outbox; it is published only after the first is acknowledged, and
+// dropped (its rows unlocked, still unpublished) if the first fails.
 func (r *Relay) Run(ctx context.Context) error {
 	defer r.tr.CloseIdleConnections()
 	defer r.writer.Close()
@@ -94,18 +101,35 @@ func (r *Relay) Run(ctx context.Context) error {
 	poll := time.NewTicker(r.cfg.PollInterval)
 	defer poll.Stop()
 
+	var next *batch // taken while the previous batch was being published
+	defer func() { next.drop(ctx) }()
 	topicsReady, failing := false, false
 	for {
-		var (
-			n   int
-			err error
-		)
+		var err error
 		if !topicsReady {
 			err = r.createTopics(ctx)
 			topicsReady = err == nil
 		}
+		more := false
 		if err == nil {
-			n, err = r.publishBatch(ctx)
+			cur := next
+			next = nil
+			if cur == nil {
+				cur, err = r.take(ctx, nil)
+			}
+			if err == nil {
+				more = cur.taken == r.cfg.BatchSize
+				done := make(chan error, 1)
+				go func() { done <- r.publish(ctx, cur) }()
+				if more {
+					// A failure to take shows again on the next round.
+					next, _ = r.take(ctx, cur.ids)
+				}
+				if err = <-done; err != nil {
+					next.drop(ctx)
+					next = nil
+				}
+			}
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -127,8 +151,8 @@ func (r *Relay) Run(ctx context.Context) error {
 			failing = false
 		}
 		bo.Reset()
-		if n == r.cfg.BatchSize {
-			continue // more are waiting
+		if more {
+			continue
 		}
 		r.refreshLag(ctx)
 		select {
@@ -149,134 +173,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
-}
-
-// outboxRow is one change_outbox row.
-type outboxRow struct {
-	id              int64
-	store, resource string
-	gid, op, source string
-	before, after   []byte
-	version         int64
-	createdAt       time.Time
-}
-
-// publishBatch publishes up to BatchSize unpublished changes, oldest first,
-// and marks them published. It returns how many rows it took.
-func (r *Relay) publishBatch(ctx context.Context) (int, error) {
-	tx, err := r.pool.Begin(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	rows, err := tx.Query(ctx, `SELECT id, store, resource, gid, operation, before, after, version, source, created_at
-		FROM change_outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, r.cfg.BatchSize)
-	if err != nil {
-		return 0, fmt.Errorf("read outbox: %w", err)
-	}
-	var batch []outboxRow
-	for rows.Next() {
-		var o outboxRow
-		if err := rows.Scan(&o.id, &o.store, &o.resource, &o.gid, &o.op, &o.before, &o.after, &o.version, &o.source, &o.createdAt); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("read outbox: %w", err)
-		}
-		batch = append(batch, o)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("read outbox: %w", err)
-	}
-	if len(batch) == 0 {
-		return 0, tx.Commit(ctx)
-	}
-	send, err := holdBackLocked(ctx, tx, batch)
-	if err != nil {
-		return 0, err
-	}
-
-	msgs := make([]kafka.Message, 0, len(send))
-	ids := make([]int64, 0, len(send))
-	perTopic := map[string]int{}
-	for _, o := range send {
-		e := events.ChangeEvent{
-			ID: o.id, Store: o.store, Resource: events.Resource(o.resource), GID: o.gid,
-			Operation: events.Operation(o.op), Before: o.before, After: o.after,
-			Version: o.version, Source: events.Source(o.source), Time: o.createdAt.UTC(),
-		}
-		value, err := e.Encode()
-		if err != nil {
-			return 0, fmt.Errorf("outbox row %d breaks the event contract: %w", o.id, err)
-		}
-		f, err := e.Resource.Family()
-		if err != nil {
-			return 0, fmt.Errorf("outbox row %d: %w", o.id, err)
-		}
-		topic := r.cfg.topic(f)
-		msgs = append(msgs, kafka.Message{Topic: topic, Key: e.Key(), Value: value, Time: e.Time})
-		ids = append(ids, o.id)
-		perTopic[topic]++
-	}
-	if len(msgs) > 0 {
-		if err := r.writer.WriteMessages(ctx, msgs...); err != nil {
-			return 0, fmt.Errorf("publish %d changes to kafka: %w", len(msgs), err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE change_outbox SET published_at = now() WHERE id = ANY($1)`, ids); err != nil {
-			return 0, fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(ids), err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return 0, fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(ids), err)
-	}
-	for topic, n := range perTopic {
-		r.m.publishedTo(topic, n)
-	}
-	return len(batch), nil
-}
-
-// holdBackLocked drops from the batch every row whose key has an earlier
-// unpublished change outside the batch: SKIP LOCKED skipped it because
-// another relay holds it, and publishing ours first would reorder the key.
-// The held-back rows stay unpublished for a later batch.
-func holdBackLocked(ctx context.Context, tx pgx.Tx, batch []outboxRow) ([]outboxRow, error) {
-	first := map[[3]string]int64{}
-	var stores, resources, gids []string
-	var firstIDs []int64
-	for _, o := range batch {
-		k := [3]string{o.store, o.resource, o.gid}
-		if _, ok := first[k]; !ok {
-			first[k] = o.id
-			stores, resources, gids, firstIDs = append(stores, o.store), append(resources, o.resource), append(gids, o.gid), append(firstIDs, o.id)
-		}
-	}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT b.store, b.resource, b.gid
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS b(store, resource, gid, first_id)
-		JOIN change_outbox o ON o.store = b.store AND o.resource = b.resource AND o.gid = b.gid
-		WHERE o.id < b.first_id AND o.published_at IS NULL`, stores, resources, gids, firstIDs)
-	if err != nil {
-		return nil, fmt.Errorf("check key order: %w", err)
-	}
-	blocked := map[[3]string]bool{}
-	for rows.Next() {
-		var k [3]string
-		if err := rows.Scan(&k[0], &k[1], &k[2]); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("check key order: %w", err)
-		}
-		blocked[k] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("check key order: %w", err)
-	}
-	if len(blocked) == 0 {
-		return batch, nil
-	}
-	out := batch[:0:0]
-	for _, o := range batch {
-		if !blocked[[3]string{o.store, o.resource, o.gid}] {
-			out = append(out, o)
-		}
-	}
-	return out, nil
 }
 
 // Lag reads how far the outbox is behind.
@@ -308,84 +204,5 @@ func (r *Relay) refreshLag(ctx context.Context) {
 	}
 	if l, err := r.Lag(ctx); err == nil {
 		r.m.relayLag(l)
-	}
-}
-
-// createTopics creates the family topics that do not exist yet, through the
-// cluster's controller.
-func (r *Relay) createTopics(ctx context.Context) error {
-	d := &kafka.Dialer{Timeout: 5 * time.Second}
-	var conn *kafka.Conn
-	var err error
-	for _, b := range r.cfg.Brokers {
-		if conn, err = d.DialContext(ctx, "tcp", b); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("create topics: dial %v: %w", r.cfg.Brokers, err)
-	}
-	defer conn.Close()
-	ctrl, err := conn.Controller()
-	if err != nil {
-		return fmt.Errorf("create topics: find controller: %w", err)
-	}
-	cc, err := d.DialContext(ctx, "tcp", fmt.Sprintf("%s:%d", ctrl.Host, ctrl.Port))
-	if err != nil {
-		return fmt.Errorf("create topics: dial controller: %w", err)
-	}
-	defer cc.Close()
-	for _, f := range events.Families() {
-		// One topic per request: an existing topic fails only its own.
-		err := cc.CreateTopics(kafka.TopicConfig{
-			Topic: r.cfg.topic(f), NumPartitions: r.cfg.Partitions, ReplicationFactor: r.cfg.ReplicationFactor,
-		})
-		if err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
-			return fmt.Errorf("create topic %s: %w", r.cfg.topic(f), err)
-		}
-	}
-	return nil
-}
-
-// listen wakes the publisher when a transaction that wrote change rows
-// commits (NOTIFY in the same transaction). It reconnects after a lost
-// connection; the publisher's poll covers the gap.
-func (r *Relay) listen(ctx context.Context, wake chan<- struct{}) {
-	bo := backoff.NewExponentialBackOff()
-	bo.InitialInterval, bo.MaxInterval = r.cfg.MinBackoff, r.cfg.MaxBackoff
-	for {
-		err := r.listenOnce(ctx, wake, bo)
-		if ctx.Err() != nil {
-			return
-		}
-		r.log.Debug("relay listen connection lost; polling until it is back", "err", err)
-		if !sleep(ctx, bo.NextBackOff()) {
-			return
-		}
-	}
-}
-
-func (r *Relay) listenOnce(ctx context.Context, wake chan<- struct{}, bo *backoff.ExponentialBackOff) error {
-	conn, err := r.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	// The connection ends in LISTEN state or broken: never hand it back.
-	defer func() {
-		_ = conn.Conn().Close(context.WithoutCancel(ctx))
-		conn.Release()
-	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{NotifyChannel}.Sanitize()); err != nil {
-		return err
-	}
-	bo.Reset()
-	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
-			return err
-		}
-		select {
-		case wake <- struct{}{}:
-		default: // a wake-up is already pending
-		}
 	}
 }

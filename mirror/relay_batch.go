@@ -1,0 +1,196 @@
+package mirror
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/shopsync/shopsync/schema/events"
+)
+
+// batch is changes taken from the outbox, encoded and waiting to be
+// published. Its transaction holds the rows' locks (FOR UPDATE) until
+// publish commits it, or drop rolls it back and leaves them unpublished.
+type batch struct {
+	tx       pgx.Tx
+	taken    int // rows taken, including those held back
+	msgs     []kafka.Message
+	ids      []int64 // the rows of msgs
+	perTopic map[string]int
+}
+
+func (b *batch) drop(ctx context.Context) {
+	if b != nil {
+		_ = b.tx.Rollback(context.WithoutCancel(ctx))
+	}
+}
+
+// outboxRow is one change_outbox row.
+type outboxRow struct {
+	id              int64
+	store, resource string
+	gid, op, source string
+	before, after   []byte
+	version         int64
+	createdAt       time.Time
+}
+
+// take begins a transaction and takes up to BatchSize unpublished changes,
+// oldest first, skipping rows another relay holds. inflight are the ids of
+// this relay's batch being published meanwhile.
+func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error) {
+	tx, err := r.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	// Taking the oldest changes must be an ordered index scan that stops
+	// after the batch, whatever the statistics say: a backlog that just
+	// arrived (a snapshot's million creates) is unknown to them, and the
+	// planner then reads and sorts all of it for every batch, or walks the
+	// primary key from changes published long ago. Bitmap scans, sorts and
+	// sequential scans are off for this transaction, and the scan starts at
+	// the oldest unpublished change, found on the partial index of those.
+	if _, err := tx.Exec(ctx, `SELECT set_config('enable_bitmapscan', 'off', true),
+		set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT id, store, resource, gid, operation, before, after, version, source, created_at
+		FROM change_outbox
+		WHERE published_at IS NULL AND id >= (SELECT min(id) FROM change_outbox WHERE published_at IS NULL)
+		ORDER BY id LIMIT `+strconv.Itoa(r.cfg.BatchSize)+` FOR UPDATE SKIP LOCKED`)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	var taken []outboxRow
+	for rows.Next() {
+		var o outboxRow
+		if err := rows.Scan(&o.id, &o.store, &o.resource, &o.gid, &o.op, &o.before, &o.after, &o.version, &o.source, &o.createdAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read outbox: %w", err)
+		}
+		taken = append(taken, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	send := taken
+	if len(taken) > 0 {
+		if send, err = holdBack(ctx, tx, taken, inflight); err != nil {
+			return nil, err
+		}
+	}
+	b := &batch{tx: tx, taken: len(taken), perTopic: map[string]int{}}
+	for _, o := range send {
+		e := events.ChangeEvent{
+			ID: o.id, Store: o.store, Resource: events.Resource(o.resource), GID: o.gid,
+			Operation: events.Operation(o.op), Before: o.before, After: o.after,
+			Version: o.version, Source: events.Source(o.source), Time: o.createdAt.UTC(),
+		}
+		value, err := e.Encode()
+		if err != nil {
+			return nil, fmt.Errorf("outbox row %d breaks the event contract: %w", o.id, err)
+		}
+		f, err := e.Resource.Family()
+		if err != nil {
+			return nil, fmt.Errorf("outbox row %d: %w", o.id, err)
+		}
+		topic := r.cfg.topic(f)
+		b.msgs = append(b.msgs, kafka.Message{Topic: topic, Key: e.Key(), Value: value, Time: e.Time})
+		b.ids = append(b.ids, o.id)
+		b.perTopic[topic]++
+	}
+	return b, nil
+}
+
+// publish writes the batch to Kafka, marks its rows published once Kafka
+// acknowledged them, and commits. On error the rows stay unpublished.
+func (r *Relay) publish(ctx context.Context, b *batch) error {
+	defer b.drop(ctx) // after Commit, a no-op
+	if len(b.msgs) > 0 {
+		if err := r.writer.WriteMessages(ctx, b.msgs...); err != nil {
+			return fmt.Errorf("publish %d changes to kafka: %w", len(b.msgs), err)
+		}
+		if _, err := b.tx.Exec(ctx, `UPDATE change_outbox SET published_at = now() WHERE id = ANY($1)`, b.ids); err != nil {
+			return fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(b.ids), err)
+		}
+	}
+	if err := b.tx.Commit(ctx); err != nil {
+		return fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(b.ids), err)
+	}
+	for topic, n := range b.perTopic {
+		r.m.publishedTo(topic, n)
+	}
+	return nil
+}
+
+// holdBack drops from the batch every row whose key has an earlier
+// unpublished change outside it: SKIP LOCKED passed over that change because
+// another relay holds it (or this relay's batch in flight, which is
+// published first anyway), and publishing the later one first would reorder
+// the key. Held-back rows stay unpublished for a later batch.
+//
+// Usually no other relay holds anything earlier: every unpublished change
+// up to the batch's last is in the batch or in flight, which one count over
+// the outbox's index shows, and the per-key check is skipped.
+func holdBack(ctx context.Context, tx pgx.Tx, taken []outboxRow, inflight []int64) ([]outboxRow, error) {
+	ours := append([]int64(nil), inflight...)
+	for _, o := range taken {
+		ours = append(ours, o.id)
+	}
+	var others int64
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM change_outbox o
+		WHERE o.published_at IS NULL AND o.id <= $1 AND o.id NOT IN (SELECT unnest($2::bigint[]))`,
+		taken[len(taken)-1].id, ours).Scan(&others)
+	if err != nil {
+		return nil, fmt.Errorf("check key order: %w", err)
+	}
+	if others == 0 {
+		return taken, nil
+	}
+
+	first := map[[3]string]bool{}
+	var stores, resources, gids []string
+	var firstIDs []int64
+	for _, o := range taken {
+		k := [3]string{o.store, o.resource, o.gid}
+		if !first[k] {
+			first[k] = true
+			stores, resources, gids, firstIDs = append(stores, o.store), append(resources, o.resource), append(gids, o.gid), append(firstIDs, o.id)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT b.store, b.resource, b.gid
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS b(store, resource, gid, first_id)
+		JOIN change_outbox o ON o.store = b.store AND o.resource = b.resource AND o.gid = b.gid
+		WHERE o.id < b.first_id AND o.published_at IS NULL`, stores, resources, gids, firstIDs)
+	if err != nil {
+		return nil, fmt.Errorf("check key order: %w", err)
+	}
+	blocked := map[[3]string]bool{}
+	for rows.Next() {
+		var k [3]string
+		if err := rows.Scan(&k[0], &k[1], &k[2]); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("check key order: %w", err)
+		}
+		blocked[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("check key order: %w", err)
+	}
+	out := taken[:0:0]
+	for _, o := range taken {
+		if !blocked[[3]string{o.store, o.resource, o.gid}] {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

@@ -10,7 +10,10 @@
 // upper-case enums, tags as a list, decimals compared by value, times in UTC), so
 // the same object read either way gets the same content hash: a SHA-256 over a
 // canonical encoding of the normalised columns, leaving out raw, content_hash
-// itself and the bookkeeping times (created_at, updated_at).
+// itself and the bookkeeping times (created_at, updated_at). A few columns are
+// "partial": some deliveries do not carry them (an inventory level's on_hand,
+// a location's fulfills_online_orders are missing from webhooks); NULL there
+// keeps the mirror's value, and they are compared on their own, outside the hash.
 //
 // # Writing
 //
@@ -20,23 +23,43 @@
 // a snapshot never overwrites what a newer webhook wrote; every insert, update
 // and tombstone writes exactly one change_outbox row in the same statement, with
 // the before and after images (the row's columns as JSON, without raw and
-// content_hash, which are large and of no use to a consumer).
+// content_hash, which are large and of no use to a consumer). A webhook's raw is
+// merged into the stored one (jsonb ||), keeping the fields only a GraphQL read
+// has. Writers of one store's table are serialised by a transaction-scoped
+// advisory lock, so before images are exact and a webhook waits for a running
+// snapshot commit instead of racing it.
 //
-// A snapshot (BeginSnapshot, Add, Commit) COPYs rows into UNLOGGED staging tables
-// named after the ingest run, then merges them in one transaction; with
-// CommitOptions.Complete it also tombstones the family's live rows that the
-// snapshot lacks and that were last written before it started. Apply writes the
-// objects of one webhook or reconcile read, dropping children their parent no
-// longer lists (a product's variants), and reports per object whether it was
-// applied, unchanged or stale. Writers of one store's table are serialised by a
-// transaction-scoped advisory lock, so before images are exact and a webhook
-// waits for a snapshot commit instead of racing it.
+// # Snapshots
+//
+// A snapshot (BeginSnapshot or ResumeSnapshot, then Add, Commit) COPYs rows into
+// UNLOGGED staging tables named after the ingest run (mirror_staging.run_<id>_*),
+// then merges them in one transaction; with CommitOptions.Complete it also
+// tombstones the family's live rows that the snapshot lacks and that were last
+// written before it started, so a row a webhook created meanwhile survives. An
+// error anywhere leaves the mirror as it was.
+//
+// Resuming: every staged batch commits together with the cursor the caller gave
+// with its last row (the JSONL line number, say). After a crash of the loader,
+// ResumeSnapshot finds the staging and Cursor says where to go on; after a crash
+// of PostgreSQL the UNLOGGED staging is empty and the snapshot starts over
+// (Cursor ""), which is always correct. ingest_runs.cursor may mirror the value
+// for people; the staging's own is the one that matches the staged rows.
+//
+// # Apply
+//
+// Apply writes one delivery (a webhook, a reconcile read) as a Batch: rows,
+// complete child lists (ChildSet: a product's variants; children it lacks are
+// tombstoned) and deletions (cascading to children). It reports per object
+// whether it was applied, unchanged (a repeated delivery) or stale (older than
+// the mirror). It takes the caller's transaction, so that the inbox row and the
+// mirror change commit together.
 //
 // # Publishing
 //
 // Relay publishes change_outbox rows to Kafka (one topic per resource family,
 // keyed by store and GID, schema/events' envelope) and marks them published only
-// after the broker acknowledged them. While Kafka is down the mirror keeps
-// taking writes and the relay keeps retrying; nothing is lost, at worst a change
-// is published twice.
+// after the broker acknowledged them. While Kafka is down the mirror keeps taking
+// writes and the relay keeps retrying; nothing is lost, at worst a change is
+// published twice. Several relays may run side by side and still keep each key's
+// changes in order.
 package mirror

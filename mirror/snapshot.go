@@ -222,8 +222,9 @@ func (s *Snapshot) Staged() int64 {
 // table (a products snapshot may carry inventory items read with the
 // variants), though Complete tombstones only the family's own tables. Add
 // each object once: a snapshot holding one twice fails to commit (a new
-// row) or keeps either copy (an existing row). Rows are COPYed in batches of Config.BatchRows in the background; an invalid
-// row fails Add, and a row PostgreSQL refuses fails a later call.
+// row) or keeps either copy (an existing row). Rows are COPYed in batches
+// of Config.BatchRows in the background; an invalid row fails Add, and a
+// row PostgreSQL refuses fails a later call.
 func (s *Snapshot) Add(ctx context.Context, cursor string, rows ...Row) error {
 	if err := s.usable(); err != nil {
 		return err

@@ -22,14 +22,24 @@ func TestReconcileCatchesChangesWithoutWebhooks(t *testing.T) {
 	_, err := f.runner(snapshot.Config{}).Snapshot(ctx, f.client)
 	require.NoError(t, err)
 	f.requireMirrored(ctx)
+	rc, err := reconcile.New(f.pool, reconcile.MirrorSink{Mirror: f.mirror}, reconcile.Config{})
+	require.NoError(t, err)
+
+	// Right after the snapshot a pass re-reads everything (the store is
+	// younger than the overlap) and changes nothing: a reconcile read and
+	// a bulk line of one object are the same row.
+	res, err := rc.Pass(ctx, f.client)
+	require.NoError(t, err)
+	for _, r := range res {
+		require.Positive(t, r.Objects, r.Family)
+		require.Zero(t, r.Outcomes.Applied, r.Family)
+	}
 
 	newChanger(f, 1).update(60)
 	_, before, _ := f.mirrorDiff(ctx, false)
 	require.Positive(t, before, "the changes are not in the mirror yet")
 
-	rc, err := reconcile.New(f.pool, reconcile.MirrorSink{Mirror: f.mirror}, reconcile.Config{})
-	require.NoError(t, err)
-	res, err := rc.Pass(ctx, f.client)
+	res, err = rc.Pass(ctx, f.client)
 	require.NoError(t, err)
 	require.Len(t, res, 5)
 	var applied int64
@@ -43,7 +53,7 @@ func TestReconcileCatchesChangesWithoutWebhooks(t *testing.T) {
 	// Every pass left its cursor behind and completed.
 	var completed int
 	require.NoError(t, f.pool.QueryRow(ctx, `SELECT count(*) FROM ingest_runs WHERE kind = 'reconcile' AND status = 'completed' AND cursor IS NOT NULL`).Scan(&completed))
-	require.Equal(t, 5, completed)
+	require.Equal(t, 10, completed)
 	// A second pass finds nothing new to apply.
 	res, err = rc.Pass(ctx, f.client)
 	require.NoError(t, err)

@@ -2,7 +2,9 @@ package ingest_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +58,19 @@ func (f *fixture) service(cfg ingest.Config) (svc *ingest.Service, stop func()) 
 	f.stops = append(f.stops, stop)
 	f.t.Cleanup(stop)
 	return svc, stop
+}
+
+// requireMetrics fails unless the service's /metrics has every line prefix.
+func (f *fixture) requireMetrics(addr string, prefixes ...string) {
+	f.t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	require.NoError(f.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(f.t, err)
+	for _, p := range prefixes {
+		require.Contains(f.t, string(body), "\n"+p, "metric %s", p)
+	}
 }
 
 // stopServices stops every service the fixture started.
@@ -114,6 +129,9 @@ func TestStreamWithFaultsAndReconciliation(t *testing.T) {
 	addr, ok := svc.Addr(ctx)
 	require.True(t, ok)
 	f.eventuallyMirrored(ctx, time.Minute) // the first start's snapshot
+	f.requireMetrics(addr, "shopsync_ingest_snapshot_rows_total{family=\"products\"}",
+		"shopsync_ingest_snapshot_seconds_count{family=\"orders\"}",
+		"shopsync_ingest_runs_total{family=\"content\",kind=\"snapshot\",status=\"completed\"} 1")
 	f.subscribe(addr)
 	require.NoError(t, f.shop.SetFaults(fakeshop.Faults{
 		WebhookDropRate: 0.15, WebhookDuplicateRate: 0.2,

@@ -27,9 +27,6 @@ type attemptInfo struct {
 func (w *Writer) begin(ctx context.Context, q *request, settled []*Delta) (map[int64]attemptInfo, error) {
 	var out map[int64]attemptInfo
 	err := pgx.BeginFunc(ctx, w.db, func(tx pgx.Tx) error {
-		if err := w.lease.fence(ctx, tx); err != nil {
-			return err
-		}
 		ids := make([]int64, 0, len(settled))
 		for _, d := range settled {
 			ids = append(ids, d.ID)
@@ -89,7 +86,7 @@ func (w *Writer) begin(ctx context.Context, q *request, settled []*Delta) (map[i
 		}
 		if len(dIDs) == 0 {
 			out = infos
-			return nil
+			return w.lease.fence(ctx, tx)
 		}
 		rows, err = tx.Query(ctx, sqlText("attempt_begin.sql"), w.store, w.lease.Holder, w.lease.Token, dIDs, keys, muts, aIDs)
 		if err != nil {
@@ -107,7 +104,7 @@ func (w *Writer) begin(ctx context.Context, q *request, settled []*Delta) (map[i
 			return fmt.Errorf("record attempts: %w", err)
 		}
 		out = infos
-		return nil
+		return w.lease.fence(ctx, tx)
 	})
 	if err != nil {
 		return nil, err

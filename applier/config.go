@@ -30,9 +30,11 @@ type Config struct {
 	Poll time.Duration
 	// ReadBatch is how many pending deltas a Writer reads and packs at once.
 	ReadBatch int
-	// InFlight is how many requests a Writer keeps under way: with two, one
-	// waits at the cost budget while the other's outcome is recorded, so the
-	// bucket never sits full.
+	// InFlight is how many requests a Writer keeps under way: one waits at
+	// the cost budget while others' outcomes are recorded, so the bucket
+	// never sits full (recording a request of cheap but many changes, such
+	// as 2,000 stock levels, takes longer than the bucket takes to refill
+	// for the next).
 	InFlight int
 	// MaxRequestCost caps the requested cost of one HTTP request (its
 	// aliased mutations together); 0 means a quarter of the Standard bucket
@@ -83,7 +85,7 @@ func DefaultConfig() Config {
 		LeaseRenew:          10 * time.Second,
 		Poll:                time.Second,
 		ReadBatch:           2000,
-		InFlight:            2,
+		InFlight:            4,
 		MaxAliases:          100,
 		MaxInventoryPerCall: 250,
 		MaxAttempts:         8,

@@ -2,11 +2,13 @@ package applier_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -56,8 +58,9 @@ type fixtureOptions struct {
 	dests int
 	// link holds extra links columns, e.g. "price_multiplier": "1.10".
 	link map[string]any
-	// quiet discards the applier's logs.
-	quiet bool
+	// auditFlush is the audit writer's flush interval (default 50ms, so
+	// tests see their rows at once; a long run wants fewer, larger inserts).
+	auditFlush time.Duration
 }
 
 func newFixture(t testing.TB, o fixtureOptions) *fixture {
@@ -68,14 +71,24 @@ func newFixture(t testing.TB, o fixtureOptions) *fixture {
 	if o.dests == 0 {
 		o.dests = 1
 	}
-	f := &fixture{t: t, ctx: context.Background(), pool: testdb.Postgres(t), ch: testdb.ClickHouse(t),
+	if o.auditFlush == 0 {
+		o.auditFlush = 50 * time.Millisecond
+	}
+	f := &fixture{t: t, ctx: context.Background(), ch: testdb.ClickHouse(t),
 		observer: applier.NewObserver(nil), counter: &requestCounter{}, clients: map[string]*client.Client{}}
+	// Writers, their lease renewals, the audit flusher and the planner each
+	// want a connection: more than pgxpool's default on a small machine.
+	pcfg, err := pgxpool.ParseConfig(testdb.PostgresURL(t))
+	require.NoError(t, err)
+	pcfg.MaxConns = 20
+	f.pool, err = pgxpool.NewWithConfig(f.ctx, pcfg)
+	require.NoError(t, err)
+	t.Cleanup(f.pool.Close)
 	f.srv = fakeshop.New(fakeshop.Options{})
 	require.NoError(t, f.srv.Start("127.0.0.1:0"))
 	t.Cleanup(func() { require.NoError(t, f.srv.Close()) })
 
 	f.src = f.srv.AddShop(fakeshop.ShopConfig{Name: "src", Plan: cost.Enterprise})
-	var err error
 	f.srcLoc, err = f.src.CreateLocation(fakeshop.LocationInput{Name: "Main warehouse"})
 	require.NoError(t, err)
 	f.exec(`INSERT INTO stores (domain, role, currency) VALUES ($1, 'source', 'USD')`, f.src.Domain())
@@ -109,11 +122,15 @@ func newFixture(t testing.TB, o fixtureOptions) *fixture {
 	require.NoError(t, err)
 	f.planner = planner.New(f.pool, planner.WithLogger(slog.New(slog.DiscardHandler)))
 	acfg := audit.DefaultConfig()
-	acfg.FlushInterval = 50 * time.Millisecond
+	acfg.FlushInterval = o.auditFlush
 	acfg.Logger = slog.New(slog.DiscardHandler)
 	f.audit, err = audit.New(f.pool, f.ch, acfg)
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, f.audit.Close(context.Background())) })
+	t.Cleanup(func() {
+		if err := f.audit.Close(context.Background()); !errors.Is(err, audit.ErrClosed) {
+			require.NoError(t, err)
+		}
+	})
 
 	registry := transport.NewRegistry(o.plan, nil)
 	for _, sh := range append([]*fakeshop.Shop{f.src}, f.dsts...) {
@@ -121,7 +138,9 @@ func newFixture(t testing.TB, o fixtureOptions) *fixture {
 			ShopDomain: sh.Domain(), Endpoint: f.srv.GraphQLURL(sh.Name()), Token: sh.Token(),
 			Transport: transport.Config{Registry: registry, Metrics: f.observer, Base: f.counter.wrap(http.DefaultTransport),
 				Logger: slog.New(slog.DiscardHandler)},
-			Bulk:   client.BulkPolling{FirstInterval: 5 * time.Millisecond, FirstPolls: 40, Interval: 20 * time.Millisecond},
+			// Quick polls of the bulk operations, but not so quick that they
+			// spend a Standard bucket.
+			Bulk:   client.BulkPolling{FirstInterval: 10 * time.Millisecond, FirstPolls: 20, Interval: 100 * time.Millisecond},
 			Logger: slog.New(slog.DiscardHandler),
 		})
 		require.NoError(t, err)
@@ -179,25 +198,52 @@ func (f *fixture) snapshot(shops ...*fakeshop.Shop) []snapshot.Result {
 	if len(shops) == 0 {
 		shops = append([]*fakeshop.Shop{f.src}, f.dsts...)
 	}
-	r, err := snapshot.NewRunner(f.pool, snapshot.MirrorLoader{Mirror: f.mirror}, snapshot.Config{SpillDir: f.t.TempDir()})
-	require.NoError(f.t, err)
-	var all []snapshot.Result
-	for _, sh := range shops {
-		res, err := r.Families(f.ctx, f.clients[sh.Domain()], []events.Family{events.Products, events.Inventory})
+	results := make([][]snapshot.Result, len(shops))
+	errs := make([]error, len(shops))
+	var wg sync.WaitGroup
+	for i, sh := range shops {
+		r, err := snapshot.NewRunner(f.pool, snapshot.MirrorLoader{Mirror: f.mirror}, snapshot.Config{SpillDir: f.t.TempDir()})
 		require.NoError(f.t, err)
-		all = append(all, res...)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = r.Families(f.ctx, f.clients[sh.Domain()], []events.Family{events.Products, events.Inventory})
+		}()
+	}
+	wg.Wait()
+	var all []snapshot.Result
+	for i := range shops {
+		require.NoError(f.t, errs[i])
+		all = append(all, results[i]...)
 	}
 	return all
 }
 
-// plan runs a full plan and returns how many deltas it computed.
+// plan runs a full plan of every destination (in parallel) and returns how
+// many deltas it computed.
 func (f *fixture) plan() int {
 	f.t.Helper()
-	res, err := f.planner.Plan(f.ctx, planner.Options{})
-	require.NoError(f.t, err)
+	counts := make([]int, len(f.dsts))
+	errs := make([]error, len(f.dsts))
+	var wg sync.WaitGroup
+	for i, d := range f.dsts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := f.planner.Plan(f.ctx, planner.Options{Destination: d.Domain()})
+			errs[i] = err
+			if err == nil {
+				for _, l := range res.Links {
+					counts[i] += planner.Total(l.Planned)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	n := 0
-	for _, l := range res.Links {
-		n += planner.Total(l.Planned)
+	for i := range f.dsts {
+		require.NoError(f.t, errs[i])
+		n += counts[i]
 	}
 	return n
 }
@@ -207,8 +253,8 @@ func (f *fixture) config() applier.Config {
 	cfg.Poll = 20 * time.Millisecond
 	cfg.RetryInitial = 10 * time.Millisecond
 	cfg.RetryMax = 50 * time.Millisecond
-	cfg.LeaseTTL = 5 * time.Second
-	cfg.LeaseRenew = time.Second
+	cfg.LeaseTTL = 15 * time.Second
+	cfg.LeaseRenew = 3 * time.Second
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	return cfg
 }

@@ -78,9 +78,10 @@ func (l Lease) release(ctx context.Context, db *pgxpool.Pool) error {
 	return nil
 }
 
-// fence checks, inside an outcome transaction, that the lease is still this
-// holder's with the same token, and keeps it so until the transaction ends
-// (FOR SHARE: a takeover waits for the commit).
+// fence checks, inside a transaction that records attempts or outcomes,
+// that the lease is still this holder's with the same token, and keeps it so
+// until the transaction ends (FOR SHARE: a takeover waits for the commit).
+// Callers fence last, just before committing, so that the lock is brief.
 func (l Lease) fence(ctx context.Context, tx pgx.Tx) error {
 	var one int
 	err := tx.QueryRow(ctx, `SELECT 1 FROM destination_leases

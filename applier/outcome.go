@@ -55,9 +55,6 @@ func (w *Writer) record(ctx context.Context, o *outcome) error {
 }
 
 func (w *Writer) recordTx(ctx context.Context, tx pgx.Tx, o *outcome) error {
-	if err := w.lease.fence(ctx, tx); err != nil {
-		return err
-	}
 	r := o.res
 	rows, err := patchedRows(ctx, tx, w.store, r)
 	if err != nil {
@@ -106,7 +103,9 @@ func (w *Writer) recordTx(ctx context.Context, tx pgx.Tx, o *outcome) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM applier_attempts WHERE delta_id = ANY($1)`, ids); err != nil {
 		return fmt.Errorf("end attempts: %w", err)
 	}
-	return nil
+	// Last, so the lease row is locked only for the commit: a renewal waits
+	// milliseconds, a takeover waits for the commit (and then finds it done).
+	return w.lease.fence(ctx, tx)
 }
 
 // planStatus is the plan_deltas status and error a verdict leads to.

@@ -1,7 +1,6 @@
 package applier_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,26 +11,7 @@ import (
 // addCatalog creates n products of k variants in shop, each variant priced
 // price and stocked qty(i, j) at loc, handles p0..p(n-1).
 func (f *fixture) addCatalog(shop *fakeshop.Shop, loc *fakeshop.Location, n, k int, price string, qty func(i, j int) int) {
-	f.t.Helper()
-	batch := make([]fakeshop.NewProduct, n)
-	for i := range n {
-		sizes := make([]string, k)
-		vs := make([]fakeshop.VariantInput, k)
-		for j := range k {
-			sizes[j] = fmt.Sprintf("V%d", j+1)
-			vs[j] = fakeshop.VariantInput{
-				OptionValues: []fakeshop.SelectedOption{{Name: "Size", Value: sizes[j]}},
-				Price:        ptr(price), SKU: ptr(fmt.Sprintf("P%d-V%d", i, j+1)),
-				Quantities: []fakeshop.LocationQuantity{{LocationID: loc.ID, Name: "available", Quantity: qty(i, j)}},
-			}
-		}
-		batch[i] = fakeshop.NewProduct{
-			Product:  fakeshop.ProductInput{Title: ptr(fmt.Sprintf("Product %d", i)), Handle: ptr(fmt.Sprintf("p%d", i)), Options: []fakeshop.OptionInput{{Name: "Size", Values: sizes}}},
-			Variants: vs,
-		}
-	}
-	_, err := shop.CreateProducts(batch)
-	require.NoError(f.t, err)
+	f.addCatalogPriced(shop, loc, n, k, func(int) string { return price }, qty)
 }
 
 // 300 stock levels and 15 products' prices: packed, they are two

@@ -137,6 +137,11 @@ func (a *Applier) Run(ctx context.Context) error {
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		running = map[string]bool{}
+		// A destination whose writer failed waits before it is tried again,
+		// longer each time, so a store that refuses the app (or a database
+		// that is down) is not hammered.
+		notBefore = map[string]time.Time{}
+		failures  = map[string]int{}
 	)
 	tick := time.NewTicker(a.cfg.Poll)
 	defer tick.Stop()
@@ -148,8 +153,9 @@ func (a *Applier) Run(ctx context.Context) error {
 		for _, store := range stores {
 			mu.Lock()
 			busy, full := running[store], a.cfg.MaxDestinations > 0 && len(running) >= a.cfg.MaxDestinations
+			waiting := time.Now().Before(notBefore[store])
 			mu.Unlock()
-			if busy || full {
+			if busy || full || waiting {
 				continue
 			}
 			lease, ok, err := acquireLease(ctx, a.db, store, a.cfg.Holder, a.cfg.LeaseTTL)
@@ -165,12 +171,20 @@ func (a *Applier) Run(ctx context.Context) error {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := a.runWriter(ctx, lease, false); err != nil && ctx.Err() == nil {
-					a.cfg.Logger.ErrorContext(ctx, "destination writer stopped; it restarts when its lease can be taken", "destination", store, "err", err)
-				}
+				err := a.runWriter(ctx, lease, false)
 				mu.Lock()
+				defer mu.Unlock()
 				delete(running, store)
-				mu.Unlock()
+				if err == nil || ctx.Err() != nil {
+					delete(failures, store)
+					return
+				}
+				failures[store]++
+				wait := a.cfg.RetryInitial << min(failures[store]-1, 16)
+				wait = min(wait, a.cfg.RetryMax)
+				notBefore[store] = time.Now().Add(wait)
+				a.cfg.Logger.ErrorContext(ctx, "destination writer stopped; it starts again when its lease can be taken",
+					"destination", store, "retry_in", wait, "err", err)
 			}()
 		}
 		select {

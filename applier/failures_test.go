@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopsync/shopsync/applier"
+	"github.com/shopsync/shopsync/shopify/client"
 	"github.com/shopsync/shopsync/shopify/fakeshop"
 )
 
@@ -77,4 +79,70 @@ func TestUserErrorFailsOnlyItsDelta(t *testing.T) {
 	require.Equal(t, "Old b", dst.ProductByHandle("b").Title)
 	require.Equal(t, "New c", dst.ProductByHandle("c").Title)
 	require.Equal(t, map[string]int{"ok": 2, "user_error": 1}, f.auditRows(3))
+}
+
+// A source product deleted: the link with delete policy delete deletes its
+// twin (mirror tombstoned, nothing planned after), the one with unpublish
+// hides it (status DRAFT). A delete whose product is already gone is
+// settled without a call.
+func TestDeletePolicies(t *testing.T) {
+	f := newFixture(t, fixtureOptions{dests: 2})
+	f.exec(`UPDATE links SET delete_policy = 'delete' WHERE id = $1`, f.links[0])
+	f.exec(`UPDATE links SET delete_policy = 'unpublish' WHERE id = $1`, f.links[1])
+	old := f.addProduct(f.src, f.srcLoc, "old", "Old", []variant{{"S", "O-S", "1.00", 1}})
+	for i, d := range f.dsts {
+		f.addProduct(d, f.dstLocs[i], "old", "Old", []variant{{"S", "O-S", "1.00", 1}})
+	}
+	f.snapshot()
+	require.NoError(t, f.src.DeleteProduct(old.ID))
+	f.snapshot(f.src)
+	require.Equal(t, 1, f.plan(), "delete; fakeshop's products are never published, so no unpublish is planned")
+	// The unpublish delta as the planner writes it for a published product.
+	f.exec(`INSERT INTO plan_deltas (link_id, target_store, resource, operation, key, source_gid, target_gid, desired, planned_version, reason)
+		SELECT $1, p.store, 'product', 'unpublish', 'old', $3, p.gid, '{"published_at": null}', p.version, 'deleted in source'
+		FROM products p WHERE p.store = $2 AND p.handle = 'old'`, f.links[1], f.dsts[1].Domain(), gid("Product", old.ID))
+
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, map[string]int{"applied": 2}, f.deltas())
+	require.Nil(t, f.dsts[0].ProductByHandle("old"))
+	require.Equal(t, 1, f.count(`SELECT count(*) FROM products WHERE store = $1 AND handle = 'old' AND deleted_at IS NOT NULL`, f.dsts[0].Domain()))
+	require.Equal(t, "DRAFT", f.dsts[1].ProductByHandle("old").Status)
+	require.Equal(t, 1, f.count(`SELECT count(*) FROM products WHERE store = $1 AND handle = 'old' AND status = 'DRAFT'`, f.dsts[1].Domain()))
+	require.Zero(t, f.plan())
+
+	// The same delete again: the product is gone, nothing is sent.
+	before := f.counter.requests.Load()
+	f.exec(`INSERT INTO plan_deltas (link_id, target_store, resource, operation, key, source_gid, target_gid, desired, planned_version, reason)
+		SELECT link_id, target_store, resource, operation, key, source_gid, target_gid, desired, planned_version, reason
+		FROM plan_deltas WHERE operation = 'delete'`)
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, map[string]int{"applied": 3}, f.deltas())
+	require.Equal(t, before, f.counter.requests.Load())
+	require.Equal(t, map[string]int{"ok": 2, "skipped": 1}, f.auditRows(3))
+}
+
+// A store that refuses the app (here a revoked token: 401) stops its
+// writer instead of failing every delta: the deltas stay pending for when
+// access is back, and the attempt is audited as failed.
+func TestRefusedAccessStopsTheWriterAndKeepsDeltasPending(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	dst, dloc := f.dsts[0], f.dstLocs[0]
+	f.addProduct(f.src, f.srcLoc, "sock", "Sock", []variant{{"S", "SO-S", "2.00", 4}})
+	f.addProduct(dst, dloc, "sock", "Sock", []variant{{"S", "SO-S", "2.00", 0}})
+	f.snapshot()
+	require.Equal(t, 1, f.plan())
+	good := f.clients[dst.Domain()]
+	bad, err := client.New(client.Config{ShopDomain: dst.Domain(), Endpoint: f.srv.GraphQLURL(dst.Name()), Token: "shpat_revoked"})
+	require.NoError(t, err)
+	f.clients[dst.Domain()] = bad
+
+	err = f.applier(f.config()).RunOnce(f.ctx)
+	require.ErrorIs(t, err, applier.ErrStoreUnavailable)
+	require.NotContains(t, err.Error(), "shpat_revoked")
+	require.Equal(t, map[string]int{"pending": 1}, f.deltas())
+	require.Equal(t, map[string]int{"failed": 1}, f.auditRows(1))
+
+	f.clients[dst.Domain()] = good
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, map[string]int{"applied": 1}, f.deltas())
 }

@@ -87,6 +87,10 @@ func newFixture(t testing.TB, o fixtureOptions) *fixture {
 	f.srv = fakeshop.New(fakeshop.Options{})
 	require.NoError(t, f.srv.Start("127.0.0.1:0"))
 	t.Cleanup(func() { require.NoError(t, f.srv.Close()) })
+	// Before the server closes: a connection the client dialled but never
+	// used looks new to the server, and http.Server.Shutdown waits 5s for
+	// such connections, as long as fakeshop's Close waits in all.
+	t.Cleanup(http.DefaultTransport.(*http.Transport).CloseIdleConnections)
 
 	f.src = f.srv.AddShop(fakeshop.ShopConfig{Name: "src", Plan: cost.Enterprise})
 	f.srcLoc, err = f.src.CreateLocation(fakeshop.LocationInput{Name: "Main warehouse"})

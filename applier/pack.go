@@ -55,6 +55,13 @@ func (p packer) pack(ds []*Delta) ([]*request, *result) {
 	var inv []*Delta // set_inventory deltas for inventorySetQuantities
 	var invItems = map[int64]inventoryDesired{}
 	for _, d := range ds {
+		gone := d.Resource == "product" && d.CurrentVersion == nil
+		if gone && (d.Operation == "delete" || d.Operation == "archive" || d.Operation == "unpublish") {
+			// Deleted since planned (by an earlier attempt, or by someone
+			// else): nothing is left to hide or delete.
+			settled.set(d, deltaResult{verdict: skipped, noop: true, err: "the product is gone from the destination already"})
+			continue
+		}
 		if d.resumeKey == "" {
 			if stale, why := d.stale(); stale {
 				settled.set(d, deltaResult{verdict: skipped, err: why})

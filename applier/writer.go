@@ -96,13 +96,17 @@ func (w *Writer) Run(ctx context.Context, once bool) error {
 	}
 
 	for ctx.Err() == nil {
+		// Idle before the read: then the read left nothing out, and finding
+		// nothing means done. (Idle only after it could be a request that
+		// ended meanwhile and left deltas to retry.)
+		wasIdle := w.idle()
 		ds, err := loadPending(ctx, w.db, w.store, w.skipList(), w.cfg.ReadBatch)
 		if err != nil {
 			fail(err)
 			break
 		}
 		if len(ds) == 0 {
-			if once && w.idle() {
+			if once && wasIdle {
 				break
 			}
 			w.sleep(ctx)

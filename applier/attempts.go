@@ -26,7 +26,7 @@ type attemptInfo struct {
 // new key) and from the returned map.
 func (w *Writer) begin(ctx context.Context, q *request, settled []*Delta) (map[int64]attemptInfo, error) {
 	var out map[int64]attemptInfo
-	err := pgx.BeginFunc(ctx, w.db, func(tx pgx.Tx) error {
+	err := inTx(ctx, w.db, func(tx pgx.Tx) error {
 		ids := make([]int64, 0, len(settled))
 		for _, d := range settled {
 			ids = append(ids, d.ID)

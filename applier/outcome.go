@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/shopsync/shopsync/applier/audit"
 	"github.com/shopsync/shopsync/mirror"
@@ -39,19 +40,26 @@ type outcome struct {
 // concurrent planner run is retried: Shopify's write is done, only its
 // record is missing.
 func (w *Writer) record(ctx context.Context, o *outcome) error {
+	if err := inTx(ctx, w.db, func(tx pgx.Tx) error { return w.recordTx(ctx, tx, o) }); err != nil {
+		return fmt.Errorf("applier: record outcome on %s: %w", w.store, err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, again when PostgreSQL chose it as the
+// victim of a deadlock or a serialization failure (the planner supersedes
+// pending deltas in an order of its own while the applier settles them).
+func inTx(ctx context.Context, db *pgxpool.Pool, fn func(pgx.Tx) error) error {
 	var err error
 	for try := 0; try < 5; try++ {
-		err = pgx.BeginFunc(ctx, w.db, func(tx pgx.Tx) error { return w.recordTx(ctx, tx, o) })
+		err = pgx.BeginFunc(ctx, db, fn)
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") {
 			continue
 		}
 		break
 	}
-	if err != nil {
-		return fmt.Errorf("applier: record outcome on %s: %w", w.store, err)
-	}
-	return nil
+	return err
 }
 
 func (w *Writer) recordTx(ctx context.Context, tx pgx.Tx, o *outcome) error {

@@ -1,7 +1,9 @@
 package applier_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -51,4 +53,29 @@ func TestPackingSendsFewRequests(t *testing.T) {
 	require.Zero(t, f.plan())
 	require.Zero(t, f.counter.throttled.Load())
 	f.auditRows(630)
+}
+
+// The planner keeps planning while the applier applies (as `shopsync plan
+// --watch` and `shopsync apply` do): deltas superseded under way, pending
+// rows updated by both; the destination converges with nothing failed.
+func TestPlannerAndApplierConcurrently(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	f.addCatalog(f.src, f.srcLoc, 15, 20, "10.00", func(i, j int) int { return i + j + 1 })
+	f.addCatalog(f.dsts[0], f.dstLocs[0], 15, 20, "9.00", func(int, int) int { return 0 })
+	f.snapshot()
+
+	ctx, stop := context.WithCancel(f.ctx)
+	done := make(chan error, 1)
+	go func() { done <- f.applier(f.config()).Run(ctx) }()
+	require.Eventually(t, func() bool {
+		return f.plan() == 0 && f.deltas()["pending"] == 0
+	}, 60*time.Second, 50*time.Millisecond)
+	stop()
+	require.NoError(t, <-done)
+	require.Zero(t, f.deltas()["failed"], "%v", f.deltas())
+	p := f.dsts[0].ProductByHandle("p3")
+	for j, v := range f.dsts[0].Variants(p) {
+		require.Equal(t, "10.00", v.Price)
+		require.Equal(t, 3+j+1, f.dsts[0].InventoryLevel(v.InventoryItemID, f.dstLocs[0].ID).Quantity("available"))
+	}
 }

@@ -131,7 +131,6 @@ type productDesired struct {
 	Options         *[]optionDesired `json:"options"`
 	SEO             json.RawMessage  `json:"seo"`
 	Variants        []variantDesired `json:"variants"`
-	PublishedAt     json.RawMessage  `json:"published_at"`
 }
 
 type optionDesired struct {

@@ -10,10 +10,14 @@
 // and a fencing token that grows every time the lease changes hands. Several
 // applier processes share the destinations: each takes the leases that are
 // free or expired, renews its own well before they expire, and a Writer whose
-// renewal fails stops. Every transaction that records an outcome first checks
-// the lease and its token (FOR SHARE, so a takeover waits for it), so a
-// process that lost its lease cannot record anything; the new holder retries
-// what was not recorded, which the idempotency below makes safe.
+// renewal fails stops. Every transaction that records attempts or outcomes
+// checks the lease and its token last, just before committing (FOR SHARE, so
+// a takeover waits for that commit while a renewal waits only milliseconds),
+// so a process that lost its lease cannot record anything; the new holder
+// retries what was not recorded, which the idempotency below makes safe. A
+// Writer stopped by an error (a store refusing the app, the database) starts
+// again after a growing wait. Config.MaxDestinations caps the leases one
+// process takes, so that several share the destinations.
 //
 // # Packing
 //
@@ -35,7 +39,8 @@
 //     upsert by handle, so a create retried after a crash finds the product
 //     it made instead of making a second one.
 //   - archive → productUpdate(status ARCHIVED); unpublish →
-//     productUpdate(status DRAFT); delete → productDelete.
+//     productUpdate(status DRAFT); delete → productDelete. A product already
+//     gone (or already hidden) is settled without a call.
 //
 // Several mutations share one HTTP request as aliases (each costs its own
 // points) up to Config.MaxRequestCost, within Shopify's 1,000-point cap.
@@ -43,20 +48,31 @@
 // # Budget
 //
 // shopify/transport waits, per shop, until the cost bucket holds what a
-// request will cost, so requests are never THROTTLED by our own spending;
-// the Writer keeps Config.InFlight requests under way so that one is always
-// waiting at the budget and the bucket is spent as fast as it refills.
+// request will cost, so requests are never THROTTLED by our own spending.
+// The Writer tells it each request's exact cost (the calls' costs, computed
+// once per shape with shopify/cost, add up) and keeps Config.InFlight
+// requests under way, so that one is always waiting at the budget while the
+// others' outcomes are recorded and the bucket is spent as fast as it
+// refills. Observer counts the THROTTLED answers the transport retried, and
+// applier_budgets keeps each destination's last throttleStatus and the
+// points spent over the last minute, for Status (shopsync status).
 //
 // # Outcomes and crashes
 //
-// Before a request is sent its deltas' attempts are counted and an
-// applier_attempts row is written per delta (committed). After the answer,
-// one transaction records everything the answer says: the destination
-// mirror is updated from the mutation's answer through package mirror (so
-// the planner sees the destination in sync and plans nothing more), created
-// objects are recorded in id_map, the writes in applier_writes (for echo
-// detection), the deltas' statuses, one audit row per delta attempt, and the
-// applier_attempts rows are deleted. A userError fails its delta with the
+// The lease makes the Writer its store's only writer, so it reads pending
+// deltas without holding row locks across Shopify calls (which would keep
+// the planner's supersession waiting on the budget); deltas under way are
+// kept out of the next read in memory. Before a request is sent its deltas
+// are locked briefly, those no longer pending dropped, their attempts counted
+// and an applier_attempts row written per delta (committed). After the
+// answer, one transaction records everything the answer says: the
+// destination mirror is updated from the mutation's answer through package
+// mirror (so the planner sees the destination in sync and plans nothing
+// more; the change rows say source reconcile), created objects are recorded
+// in id_map, the writes in applier_writes (for echo detection), the deltas'
+// statuses, one audit row per delta attempt (applier/audit, in the same
+// transaction), and the applier_attempts rows are deleted. A deadlock with
+// the planner is retried. A userError fails its delta with the
 // message and does not hold up the rest; a transient error leaves the delta
 // pending, retried after a backoff, until Config.MaxAttempts.
 //

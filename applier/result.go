@@ -2,7 +2,6 @@ package applier
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -161,5 +160,3 @@ func parseTime(s string) *time.Time {
 	t = t.UTC()
 	return &t
 }
-
-func errorf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -84,6 +84,7 @@
 // create made (its variants are looked up first so they keep their ids).
 //
 // Deltas whose target changed in the mirror since they were planned
-// (planned_version) are not sent: they fail as stale, and the planner plans
+// (planned_version) are not sent: they are marked superseded with the reason
+// (nothing was written, so nothing failed), and the planner plans the key
 // again from what the mirror now holds.
 package applier

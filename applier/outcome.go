@@ -122,6 +122,11 @@ func (w *Writer) planStatus(d *Delta, attempt int, dr *deltaResult) (string, *st
 	switch {
 	case dr.verdict == applied || (dr.verdict == skipped && dr.noop):
 		return "applied", nil
+	case dr.verdict == skipped:
+		// Nothing was sent: the target changed since the delta was planned.
+		// That is not a failed write; the delta gives way, as to a newer
+		// plan, and the planner plans the key again from the mirror.
+		return "superseded", &msg
 	case dr.verdict == retry && attempt < w.cfg.MaxAttempts:
 		return "pending", &msg
 	case dr.verdict == retry:

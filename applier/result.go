@@ -23,7 +23,8 @@ const (
 	// delta stays pending.
 	retry
 	// skipped: nothing was sent (the target changed since planned, or there
-	// is nothing to do); the delta fails as stale or is applied as a no-op.
+	// is nothing to do); the delta is superseded, with the reason, or is
+	// applied as a no-op.
 	skipped
 )
 

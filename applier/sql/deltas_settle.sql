@@ -1,5 +1,6 @@
--- The deltas' statuses after an attempt: applied, failed (error says why) or
--- still pending (error says what the last attempt ran into). A delta a newer
+-- The deltas' statuses after an attempt: applied, failed (error says why),
+-- superseded (not sent: stale since planned; error says why) or still
+-- pending (error says what the last attempt ran into). A delta a newer
 -- plan superseded while it was under way is marked applied all the same
 -- when the write went through: that is what happened to it.
 -- $1 ids, $2 statuses, $3 errors (parallel arrays).

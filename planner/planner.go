@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 )
 
 // The kinds of plan run, the values of shopsync_planner_plan_seconds's kind
@@ -40,6 +41,8 @@ type Planner struct {
 	metrics *Metrics
 	log     *slog.Logger
 	workMem string
+	// concurrency is how many links a full plan plans at once.
+	concurrency int
 }
 
 // Option configures a Planner.
@@ -56,10 +59,21 @@ func WithLogger(l *slog.Logger) Option { return func(p *Planner) { p.log = l } }
 // disk with the server's usual 4MB.
 func WithWorkMem(v string) Option { return func(p *Planner) { p.workMem = v } }
 
+// WithConcurrency sets how many links a full plan plans at once (default 3):
+// each takes a connection of the pool and, while it runs, a CPU of the
+// database server.
+func WithConcurrency(n int) Option {
+	return func(p *Planner) {
+		if n > 0 {
+			p.concurrency = n
+		}
+	}
+}
+
 // New returns a Planner over the database of pool (migrated, with the stores
 // and links written by config.Sync).
 func New(pool *pgxpool.Pool, opts ...Option) *Planner {
-	p := &Planner{pool: pool, log: slog.Default(), workMem: "256MB"}
+	p := &Planner{pool: pool, log: slog.Default(), workMem: "256MB", concurrency: 3}
 	for _, o := range opts {
 		o(p)
 	}
@@ -91,14 +105,23 @@ func (p *Planner) Plan(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("planner: no enabled link to destination %q", opts.Destination)
 	}
 	res := &Result{RunID: newRunID(KindFull), Kind: KindFull, DryRun: opts.DryRun}
-	var errs []error
-	for _, l := range links {
-		lr, err := p.planLink(ctx, res.RunID, l, nil, false, opts)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	results := make([]LinkResult, len(links))
+	errs := make([]error, len(links))
+	// Links are independent: each is planned in its own transaction, on its
+	// own connection, at most p.concurrency at a time.
+	var g errgroup.Group
+	g.SetLimit(p.concurrency)
+	for i, l := range links {
+		g.Go(func() error {
+			results[i], errs[i] = p.planLink(ctx, res.RunID, l, nil, false, opts)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for i := range links {
+		if errs[i] == nil {
+			res.Links = append(res.Links, results[i])
 		}
-		res.Links = append(res.Links, lr)
 	}
 	res.Duration = time.Since(start)
 	p.observe(res)
@@ -153,17 +176,19 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		keys = []string{}
 	}
 
-	tx, err := p.pool.Begin(ctx)
+	conn, err := p.pool.Acquire(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer conn.Release()
+	if err := ensureScratch(ctx, conn); err != nil {
+		return fail(err)
+	}
+	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return fail(err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // after Commit, a no-op
-
-	// The scratch tables must exist before the batch: pgx prepares every
-	// statement of a batch before running the first.
-	if _, err := tx.Exec(ctx, query("stage.sql", shape)); err != nil {
-		return fail(fmt.Errorf("create scratch tables: %w", err))
-	}
 
 	collect := opts.DryRun || opts.Collect
 	args := []any{l.ID, l.Source, l.Destination}
@@ -182,9 +207,15 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		// the statement takes longer than running it).
 		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`).Exec(discard)
 	} else {
-		// A full run is planned with its stores' statistics, every time.
+		// A full run is planned with its stores' statistics, every time,
+		// and with hash joins only: its intermediate results are CTEs, whose
+		// sizes PostgreSQL misjudges by orders of magnitude either way, and a
+		// nested loop fed ten times the rows it was planned for runs a
+		// hundred times longer, while a hash join only builds a larger
+		// table.
 		b.Queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`).Exec(discard)
 		b.Queue(`SELECT set_config('work_mem', $1, true)`, p.workMem).Exec(discard)
+		b.Queue(`SELECT set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true)`).Exec(discard)
 	}
 	b.Queue(query("products.sql", shape), args...).Exec(discard)
 	b.Queue(`SELECT operation, count(*)::int FROM plan_stage GROUP BY operation`).Query(countsInto(lr.Planned))
@@ -230,6 +261,28 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 }
 
 func discard(pgconn.CommandTag) error { return nil }
+
+// scratchReady marks, in a connection's custom data, that its scratch tables
+// exist.
+const scratchReady = "shopsync.planner.scratch"
+
+// ensureScratch creates the planner's temporary tables on a connection that
+// has none yet. Outside any transaction, so that a dry run's rollback keeps
+// them; once per connection, because creating them, even IF NOT EXISTS,
+// costs milliseconds and makes PostgreSQL replan the statements that use
+// them. They must exist before a batch, too: pgx prepares every statement of
+// a batch before running the first.
+func ensureScratch(ctx context.Context, conn *pgxpool.Conn) error {
+	data := conn.Conn().PgConn().CustomData()
+	if data[scratchReady] != nil {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, query("stage.sql", sqlShape{})); err != nil {
+		return fmt.Errorf("create scratch tables: %w", err)
+	}
+	data[scratchReady] = true
+	return nil
+}
 
 // countsInto reads (operation, count) rows into m.
 func countsInto(m map[string]int) func(pgx.Rows) error {

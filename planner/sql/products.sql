@@ -45,41 +45,38 @@ l AS MATERIALIZED (
     ) o
     WHERE k.id = $1
 ),
--- Recorded pairs whose source product the mirror no longer has at all.
+-- Recorded pairs whose source product the mirror no longer has at all: the
+-- source deleted them (as far as anyone can tell), and their twins are still
+-- there.
 orphans AS MATERIALIZED (
-    SELECT m.source_gid, m.destination_gid
+    SELECT m.source_gid, m.destination_gid, d.handle
     FROM id_map m
-    {{- if and .Scoped (eq .Match "handle")}}
-    JOIN products d ON d.store = $3 AND d.gid = m.destination_gid AND d.deleted_at IS NULL AND d.handle = ANY($4::text[])
-    {{- end}}
+    JOIN products d ON d.store = $3 AND d.gid = m.destination_gid AND d.deleted_at IS NULL
+    {{- if and .Scoped (eq .Match "handle")}} AND d.handle = ANY($4::text[]){{end}}
     WHERE m.link_id = $1 AND m.resource = 'product'
       AND NOT EXISTS (SELECT 1 FROM products s WHERE s.store = $2 AND s.gid = m.source_gid)
       {{- if and .Scoped (ne .Match "handle")}} AND m.source_gid = ANY($4::text[]){{end}}
 ),
--- The source products of the run's keys, live and deleted, and the orphans
--- (deleted too).
-sp0 AS MATERIALIZED (
+-- The source products of the run's keys, live and deleted. Not materialized:
+-- the joins over it are estimated from the products table's statistics.
+sp0 AS NOT MATERIALIZED (
     SELECT p.gid, p.handle, p.title, p.description_html, p.vendor, p.product_type, p.status,
            p.tags, p.options, p.raw -> 'seo' AS seo, p.deleted_at IS NULL AS live
     FROM products p
     WHERE p.store = $2{{if .Scoped}} AND p.{{.ProductKey}} = ANY($4::text[]){{end}}
-    UNION ALL
-    SELECT o.source_gid, d.handle, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false
-    FROM orphans o
-    JOIN products d ON d.store = $3 AND d.gid = o.destination_gid AND d.deleted_at IS NULL
 ),
 {{- if eq .Match "handle"}}
-sp AS (
+sp AS NOT MATERIALIZED (
     SELECT s.*, true AS in_scope FROM sp0 s
 ),
 -- Live products per handle on either side: more than one is ambiguous.
-src_keys AS (
+src_keys AS NOT MATERIALIZED (
     SELECT p.handle AS k, count(*) AS n, array_agg(p.gid ORDER BY p.gid) AS gids
     FROM products p
     WHERE p.store = $2 AND p.deleted_at IS NULL{{if .Scoped}} AND p.handle IN (SELECT handle FROM sp0){{end}}
     GROUP BY p.handle
 ),
-dst_keys AS (
+dst_keys AS NOT MATERIALIZED (
     SELECT p.handle AS k, count(*) AS n, min(p.gid) AS gid, array_agg(p.gid ORDER BY p.gid) AS gids
     FROM products p
     WHERE p.store = $3 AND p.deleted_at IS NULL AND p.handle <> ''{{if .Scoped}} AND p.handle IN (SELECT handle FROM sp0){{end}}
@@ -87,16 +84,18 @@ dst_keys AS (
 ),
 -- Each source product and its twin: the recorded one if it is live, else the
 -- one live destination product with its handle that no other live source
--- product has recorded. A deleted product whose handle a live one has taken
+-- product has recorded. (The lookups of what another source object recorded
+-- are written without joins, so that they stay index lookups whatever join
+-- methods the statement is allowed.) A deleted product whose handle a live one has taken
 -- over has nothing left to do.
 res AS MATERIALIZED (
     SELECT s.gid AS sgid, s.live, true AS in_scope, s.handle AS key, md.gid IS NOT NULL AS by_map,
            CASE WHEN md.gid IS NOT NULL THEN md.gid
                 WHEN dk.n = 1 AND NOT EXISTS (
                     SELECT 1 FROM id_map c
-                    JOIN products cs ON cs.store = $2 AND cs.gid = c.source_gid AND cs.deleted_at IS NULL
                     WHERE c.link_id = $1 AND c.resource = 'product' AND c.destination_gid = dk.gid
-                      AND c.source_gid <> s.gid)
+                      AND c.source_gid <> s.gid
+                      AND (SELECT cs.deleted_at IS NULL FROM products cs WHERE cs.store = $2 AND cs.gid = c.source_gid))
                 THEN dk.gid END AS dgid,
            -- A deleted product's twin stays while a live source product has
            -- the twin's handle: that product will take the twin over.
@@ -109,6 +108,10 @@ res AS MATERIALIZED (
     LEFT JOIN src_keys sk ON sk.k = s.handle
     LEFT JOIN dst_keys dk ON dk.k = s.handle
     WHERE s.live OR sk.n IS NULL
+    UNION ALL
+    SELECT o.source_gid, false, true, o.handle, true, o.destination_gid,
+           EXISTS (SELECT 1 FROM products x WHERE x.store = $2 AND x.deleted_at IS NULL AND x.handle = o.handle)
+    FROM orphans o
 ),
 conflicts AS (
     SELECT 'product' AS resource, 'source' AS side, 'duplicate_handle' AS reason, k AS key, gids, ARRAY[k] AS blocked
@@ -140,6 +143,8 @@ near AS (
     UNION
     SELECT m.destination_gid FROM id_map m
     WHERE m.link_id = $1 AND m.resource = 'product' AND m.source_gid IN (SELECT gid FROM sp0)
+    UNION
+    SELECT destination_gid FROM orphans
 ),
 neighbours AS (
     SELECT v.product_gid AS gid
@@ -164,7 +169,7 @@ sp AS MATERIALIZED (
     WHERE p.store = $2 AND p.gid IN (SELECT gid FROM neighbours) AND p.gid NOT IN (SELECT gid FROM sp0)
 ),
 {{- else}}
-sp AS (
+sp AS NOT MATERIALIZED (
     SELECT s.*, true AS in_scope FROM sp0 s
 ),
 {{- end}}
@@ -199,10 +204,11 @@ dst_dups AS (
 vres AS MATERIALIZED (
     SELECT v.*, coalesce(v.mapped, c.gid) AS dv, CASE WHEN v.mapped IS NOT NULL THEN v.m_product ELSE c.product_gid END AS dp
     FROM (
-        SELECT v.*, mv.gid AS mapped, mv.product_gid AS m_product, mv.sku AS d_sku, mv.barcode AS d_barcode,
-               mv.price AS d_price, mv.compare_at_price AS d_compare_at_price, mv.position AS d_position,
-               mv.options AS d_options, mv.inventory_policy AS d_inventory_policy, mv.taxable AS d_taxable,
-               mv.inventory_item_gid AS d_item
+        SELECT v.*, mv.gid AS mapped, mv.product_gid AS m_product, mv.price AS d_price,
+               mv.compare_at_price AS d_compare_at_price, mv.inventory_item_gid AS d_item,
+               mv.sku IS DISTINCT FROM v.sku OR mv.barcode IS DISTINCT FROM v.barcode
+               OR mv.position <> v.position OR mv.inventory_policy IS DISTINCT FROM v.inventory_policy
+               OR mv.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND mv.options <> v.options) AS d_differs
         FROM sv v
         LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'variant' AND m.source_gid = v.gid
         LEFT JOIN variants mv ON mv.store = $3 AND mv.gid = m.destination_gid AND mv.deleted_at IS NULL
@@ -223,9 +229,9 @@ vres AS MATERIALIZED (
                 AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> d.gid)
           AND NOT EXISTS (
               SELECT 1 FROM id_map c
-              JOIN variants cs ON cs.store = $2 AND cs.gid = c.source_gid AND cs.deleted_at IS NULL
               WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = d.gid
-                AND c.source_gid <> v.gid)
+                AND c.source_gid <> v.gid
+                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid))
         LIMIT 1
     ) c ON true
 ),
@@ -254,9 +260,9 @@ res AS MATERIALIZED (
                coalesce(CASE WHEN md.gid IS NOT NULL THEN va.dp <> md.gid OR va.dp_max <> md.gid
                     ELSE va.dp <> va.dp_max OR EXISTS (
                         SELECT 1 FROM id_map c
-                        JOIN products cs ON cs.store = $2 AND cs.gid = c.source_gid AND cs.deleted_at IS NULL
                         WHERE c.link_id = $1 AND c.resource = 'product' AND c.destination_gid = va.dp
-                          AND c.source_gid <> s.gid)
+                          AND c.source_gid <> s.gid
+                          AND (SELECT cs.deleted_at IS NULL FROM products cs WHERE cs.store = $2 AND cs.gid = c.source_gid))
                END, false)
                OR (s.live AND coalesce(t.pmin <> s.gid OR t.pmax <> s.gid, false)) AS ambiguous,
                array_remove(ARRAY[md.gid, va.dp, va.dp_max], NULL) AS candidates
@@ -266,6 +272,10 @@ res AS MATERIALIZED (
         LEFT JOIN vagg va ON va.product_gid = s.gid
         LEFT JOIN targets t ON t.dp = coalesce(md.gid, va.dp)
     ) r
+    UNION ALL
+    SELECT o.source_gid, false, true, o.source_gid, true, o.destination_gid, false, ARRAY[]::text[],
+           EXISTS (SELECT 1 FROM targets t WHERE t.dp = o.destination_gid)
+    FROM orphans o
 ),
 -- Source products per key the destination has twice, for its conflicts.
 dup_owners AS (
@@ -323,80 +333,99 @@ pairs AS MATERIALIZED (
     WHERE r.in_scope AND r.key <> '' AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.key = r.key)
       AND (r.live OR (r.dgid IS NOT NULL AND NOT r.taken))
 ),
--- Live source variants of the live pairs, with their recorded twin in the
--- paired destination product if they have one.
-pv AS (
 {{- if eq .Match "handle"}}
-    SELECT r.key, r.dgid AS dprod, v.gid, v.sku, v.barcode, v.price, v.compare_at_price, v.position,
-           v.options, v.inventory_policy, v.taxable, v.inventory_item_gid, d.gid AS mapped, NULL::text AS dv,
-           d.sku AS d_sku, d.barcode AS d_barcode, d.price AS d_price, d.compare_at_price AS d_compare_at_price,
-           d.position AS d_position, d.options AS d_options, d.inventory_policy AS d_inventory_policy,
-           d.taxable AS d_taxable, d.inventory_item_gid AS d_item
-    FROM pairs r
-    JOIN variants v ON v.store = $2 AND v.product_gid = r.sgid AND v.deleted_at IS NULL
+-- Every live source variant beside its recorded twin, compared. Fenced
+-- (OFFSET 0) so that PostgreSQL plans this join over the base tables on
+-- their statistics: it hashes id_map and the destination's variants and
+-- streams the source's, rather than trusting an estimate of the pairs.
+vd AS (
+    SELECT v.gid, v.product_gid, v.sku, v.barcode, v.price, v.compare_at_price, v.position, v.options,
+           v.inventory_policy, v.taxable, v.inventory_item_gid,
+           d.gid AS mapped, d.product_gid AS m_product, d.price AS d_price,
+           d.compare_at_price AS d_compare_at_price, d.inventory_item_gid AS d_item,
+           d.sku IS DISTINCT FROM v.sku OR d.barcode IS DISTINCT FROM v.barcode
+           OR d.position <> v.position OR d.inventory_policy IS DISTINCT FROM v.inventory_policy
+           OR d.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND d.options <> v.options) AS d_differs
+    FROM variants v
     LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'variant' AND m.source_gid = v.gid
-    LEFT JOIN variants d ON d.store = $3 AND d.gid = m.destination_gid AND d.product_gid = r.dgid
-     AND d.deleted_at IS NULL
-    WHERE r.live
-{{- else}}
+    LEFT JOIN variants d ON d.store = $3 AND d.gid = m.destination_gid AND d.deleted_at IS NULL
+    WHERE v.store = $2 AND v.deleted_at IS NULL{{if .Scoped}} AND v.product_gid IN (SELECT gid FROM sp0){{end}}
+    OFFSET 0
+),
+{{- end}}
+-- Live source variants of the live pairs, with their recorded twin in the
+-- paired destination product if they have one (most do).
+pv AS MATERIALIZED (
     SELECT r.key, r.dgid AS dprod, v.gid, v.sku, v.barcode, v.price, v.compare_at_price, v.position,
            v.options, v.inventory_policy, v.taxable, v.inventory_item_gid,
-           CASE WHEN v.m_product = r.dgid THEN v.mapped END AS mapped, v.dv,
-           v.d_sku, v.d_barcode, v.d_price, v.d_compare_at_price, v.d_position, v.d_options,
-           v.d_inventory_policy, v.d_taxable, v.d_item
+           CASE WHEN v.m_product = r.dgid THEN v.mapped END AS mapped,
+           {{- if eq .Match "handle"}} NULL::text{{else}} v.dv{{end}} AS dv,
+           v.d_price, v.d_compare_at_price, v.d_item, v.d_differs
     FROM pairs r
-    JOIN vres v ON v.product_gid = r.sgid AND v.live
+    JOIN {{if eq .Match "handle"}}vd{{else}}vres{{end}} v ON v.product_gid = r.sgid{{if ne .Match "handle"}} AND v.live{{end}}
     WHERE r.live
-{{- end}}
 ),
--- Every live source variant of a live pair beside its twin (the recorded one,
--- else one found in the paired product: by option values, unique within a
--- product, when matching by handle; by key otherwise), after the price rule.
+-- Twins in the paired product of the variants without a recorded one: by
+-- option values (unique within a product) when matching by handle, by key
+-- otherwise. Looked up one by one: after the first plan, few variants lack a
+-- recorded twin.
+found AS (
+    SELECT pv.gid AS source_gid, o.gid, o.price, o.compare_at_price, o.inventory_item_gid,
+           o.sku IS DISTINCT FROM pv.sku OR o.barcode IS DISTINCT FROM pv.barcode
+           OR o.position <> pv.position OR o.inventory_policy IS DISTINCT FROM pv.inventory_policy
+           OR o.taxable <> pv.taxable OR ((SELECT f_options FROM l) = 'sync' AND o.options <> pv.options) AS differs
+    FROM pv
+    CROSS JOIN LATERAL (
+        SELECT o.gid, o.sku, o.barcode, o.price, o.compare_at_price, o.position, o.options,
+               o.inventory_policy, o.taxable, o.inventory_item_gid
+        FROM variants o
+        WHERE o.store = $3 AND o.product_gid = pv.dprod AND o.deleted_at IS NULL
+{{- if eq .Match "handle"}}
+          AND o.options = pv.options
+          AND NOT EXISTS (
+              SELECT 1 FROM id_map c
+              WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
+                AND c.source_gid <> pv.gid
+                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid))
+{{- else}}
+          AND o.gid = pv.dv
+{{- end}}
+        LIMIT 1
+    ) o
+    WHERE pv.mapped IS NULL AND pv.dprod IS NOT NULL
+),
+-- The link's price rule, evaluated once per distinct amount rather than once
+-- per variant (prices repeat; the rule's arithmetic is what costs).
+amounts AS MATERIALIZED (
+    SELECT a.amount,
+           shopsync_price(a.amount, l.currency_factor, l.price_multiplier, l.price_offset, l.round_to) AS price,
+           shopsync_compare_at_price(a.amount, l.compare_at_mode, l.currency_factor,
+                                     l.price_multiplier, l.price_offset, l.round_to) AS compare_at
+    FROM (SELECT price AS amount FROM pv UNION SELECT compare_at_price FROM pv WHERE compare_at_price IS NOT NULL) a
+    CROSS JOIN l
+),
+-- Every live source variant of a live pair beside its twin, after the price
+-- rule.
 vcmp AS MATERIALIZED (
     SELECT c.*,
-           c.dgid IS NOT NULL AND (
-               c.d_sku IS DISTINCT FROM c.sku OR c.d_barcode IS DISTINCT FROM c.barcode
-               OR c.d_position <> c.position OR c.d_inventory_policy IS DISTINCT FROM c.inventory_policy
-               OR c.d_taxable <> c.taxable OR (c.f_options = 'sync' AND c.d_options <> c.options)) AS other_diff,
            c.dgid IS NOT NULL AND (
                (c.price IS NOT NULL AND c.price <> c.d_price)
                OR c.compare_at_price IS DISTINCT FROM c.d_compare_at_price) AS price_diff
     FROM (
         SELECT pv.key, pv.gid, pv.sku, pv.barcode, pv.position, pv.options, pv.inventory_policy, pv.taxable,
-               pv.inventory_item_gid, l.f_options, pv.mapped IS NOT NULL AS by_map,
-               shopsync_price(pv.price, l.currency_factor, l.price_multiplier, l.price_offset, l.round_to) AS price,
-               shopsync_compare_at_price(pv.compare_at_price, l.compare_at_mode, l.currency_factor,
-                                         l.price_multiplier, l.price_offset, l.round_to) AS compare_at_price,
-               coalesce(pv.mapped, o.gid) AS dgid,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_sku ELSE o.sku END AS d_sku,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_barcode ELSE o.barcode END AS d_barcode,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_price ELSE o.price END AS d_price,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_compare_at_price ELSE o.compare_at_price END AS d_compare_at_price,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_position ELSE o.position END AS d_position,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_options ELSE o.options END AS d_options,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_inventory_policy ELSE o.inventory_policy END AS d_inventory_policy,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_taxable ELSE o.taxable END AS d_taxable,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_item ELSE o.inventory_item_gid END AS d_item
+               pv.inventory_item_gid, pv.mapped IS NOT NULL AS by_map,
+               a.price, ac.compare_at AS compare_at_price,
+               coalesce(pv.mapped, f.gid) AS dgid,
+               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_price ELSE f.price END AS d_price,
+               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_compare_at_price ELSE f.compare_at_price END AS d_compare_at_price,
+               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_item ELSE f.inventory_item_gid END AS d_item,
+               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_differs ELSE coalesce(f.differs, false) END AS other_diff
         FROM pv
-        CROSS JOIN l
-        LEFT JOIN LATERAL (
-            SELECT o.gid, o.sku, o.barcode, o.price, o.compare_at_price, o.position, o.options,
-                   o.inventory_policy, o.taxable, o.inventory_item_gid
-            FROM variants o
-            WHERE pv.mapped IS NULL AND pv.dprod IS NOT NULL
-              AND o.store = $3 AND o.product_gid = pv.dprod AND o.deleted_at IS NULL
-{{- if eq .Match "handle"}}
-              AND o.options = pv.options
-              AND NOT EXISTS (
-                  SELECT 1 FROM id_map c
-                  JOIN variants cs ON cs.store = $2 AND cs.gid = c.source_gid AND cs.deleted_at IS NULL
-                  WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
-                    AND c.source_gid <> pv.gid)
-{{- else}}
-              AND o.gid = pv.dv
-{{- end}}
-            LIMIT 1
-        ) o ON true
+        JOIN amounts a ON a.amount = pv.price
+        LEFT JOIN amounts ac ON ac.amount = pv.compare_at_price
+        LEFT JOIN found f ON f.source_gid = pv.gid
+        -- A fence: each column above is computed once, not once per use.
+        OFFSET 0
     ) c
 ),
 vsum AS (

@@ -5,9 +5,16 @@
 UPDATE plan_deltas d
 SET status = 'superseded', updated_at = now()
 {{- if .Scoped}}
-FROM plan_stage_scope s
-WHERE s.resource = d.resource AND s.key = d.key
-  AND d.link_id = $1 AND d.status = 'pending' AND d.resource = ANY($2::text[])
+-- A scoped run looks its keys up one by one (the LATERAL keeps this an index
+-- lookup even when plan_deltas's statistics are stale).
+WHERE d.id IN (
+    SELECT p.id
+    FROM plan_stage_scope s
+    CROSS JOIN LATERAL (
+        SELECT p.id FROM plan_deltas p
+        WHERE p.link_id = $1 AND p.status = 'pending' AND p.resource = s.resource AND p.key = s.key
+    ) p
+    WHERE s.resource = ANY($2::text[]))
 {{- else}}
 WHERE d.link_id = $1 AND d.status = 'pending' AND d.resource = ANY($2::text[])
 {{- end}}

@@ -54,6 +54,8 @@ func (p packer) pack(ds []*Delta) ([]*request, *result) {
 	var calls []call
 	var inv []*Delta // set_inventory deltas for inventorySetQuantities
 	var invItems = map[int64]inventoryDesired{}
+	var adj []*Delta // adjust_inventory deltas for inventoryAdjustQuantities
+	var adjItems = map[int64]adjustDesired{}
 	for _, d := range ds {
 		gone := d.Resource == "product" && d.CurrentVersion == nil
 		if gone && (d.Operation == "delete" || d.Operation == "archive" || d.Operation == "unpublish") {
@@ -69,6 +71,15 @@ func (p packer) pack(ds []*Delta) ([]*request, *result) {
 			}
 		}
 		switch {
+		case d.Resource == "order":
+			if c := orderCall(p.store, d, settled); c != nil {
+				calls = append(calls, c)
+			}
+		case d.Operation == "adjust_inventory":
+			if it, ok := adjustItem(d, settled); ok {
+				adjItems[d.ID] = it
+				adj = append(adj, d)
+			}
 		case d.Resource == "inventory_level":
 			var it inventoryDesired
 			if err := json.Unmarshal(d.Desired, &it); err != nil || it.InventoryItemGID == "" || it.LocationGID == "" {
@@ -138,6 +149,7 @@ func (p packer) pack(ds []*Delta) ([]*request, *result) {
 		}
 	}
 	calls = append(calls, p.inventoryCalls(inv, invItems)...)
+	calls = append(calls, p.adjustCalls(adj, adjItems)...)
 	slices.SortStableFunc(calls, func(a, b call) int { return cmp.Compare(a.deltas()[0].ID, b.deltas()[0].ID) })
 	return p.requests(calls, settled), settled
 }

@@ -29,6 +29,10 @@ var (
 	conflictResources = []string{"product", "variant"}
 )
 
+// analyzeAfter is how many rows a full plan writes (deltas and recorded
+// pairs) before it refreshes the statistics of what it wrote.
+const analyzeAfter = 10000
+
 // lockClass is the first half of the advisory lock that serialises the plans
 // of one link (the second half is the link id): a full plan and an
 // incremental one must not supersede each other's deltas halfway.
@@ -114,13 +118,31 @@ func (p *Planner) Plan(ctx context.Context, opts Options) (*Result, error) {
 	for i, l := range links {
 		g.Go(func() error {
 			results[i], errs[i] = p.planLink(ctx, res.RunID, l, nil, false, opts)
+			if errs[i] == nil { // content after products: members map through product pairs
+				var c LinkResult
+				c, errs[i] = p.planContent(ctx, res.RunID, l, opts)
+				results[i].addContent(c)
+			}
 			return nil
 		})
 	}
 	_ = g.Wait()
+	inserted, recorded := 0, 0
 	for i := range links {
 		if errs[i] == nil {
 			res.Links = append(res.Links, results[i])
+			inserted += Total(results[i].Inserted)
+			recorded += results[i].recorded
+		}
+	}
+	// After a bulk load, refresh the statistics now rather than when
+	// autovacuum gets to it: the plans of incremental runs are made once per
+	// connection, and would keep treating these tables as small.
+	for table, n := range map[string]int{"plan_deltas": inserted, "id_map": recorded} {
+		if n >= analyzeAfter && !opts.DryRun {
+			if _, err := p.pool.Exec(ctx, `ANALYZE `+table); err != nil {
+				errs = append(errs, fmt.Errorf("planner: analyze %s after a full plan: %w", table, err))
+			}
 		}
 	}
 	res.Duration = time.Since(start)
@@ -217,7 +239,13 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		b.Queue(`SELECT set_config('work_mem', $1, true)`, p.workMem).Exec(discard)
 		b.Queue(`SELECT set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true)`).Exec(discard)
 	}
-	b.Queue(query("products.sql", shape), args...).Exec(discard)
+	if scoped {
+		b.Queue(query("products_keys.sql", shape), args...).Exec(discard)
+	} else {
+		b.Queue(query("products_match.sql", shape), args...).Exec(discard)
+		b.Queue(`ANALYZE plan_work`).Exec(discard)
+		b.Queue(query("products_deltas.sql", shape), args...).Exec(discard)
+	}
 	b.Queue(`SELECT operation, count(*)::int FROM plan_stage GROUP BY operation`).Query(countsInto(lr.Planned))
 	b.Queue(`SELECT count(*)::int FROM plan_stage_conflicts`).QueryRow(func(r pgx.Row) error { return r.Scan(&lr.ConflictCount) })
 	if collect {
@@ -239,7 +267,10 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		b.Queue(`WITH i AS (`+query("insert.sql", shape)+`) SELECT operation, count(*)::int FROM i GROUP BY operation`,
 			l.ID, runID, l.Destination).Query(countsInto(lr.Inserted))
 		b.Queue(query("pairs_release.sql", shape), l.ID).Exec(discard)
-		b.Queue(query("pairs_record.sql", shape), l.ID).Exec(discard)
+		b.Queue(query("pairs_record.sql", shape), l.ID).Exec(func(ct pgconn.CommandTag) error {
+			lr.recorded = int(ct.RowsAffected())
+			return nil
+		})
 		clearArgs := []any{l.ID, conflictResources}
 		if scoped {
 			clearArgs = append(clearArgs, keys)

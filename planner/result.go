@@ -29,6 +29,8 @@ type LinkResult struct {
 	// Deltas and Conflicts are filled for a dry run, or with Options.Collect.
 	Deltas    []Delta    `json:"deltas,omitempty"`
 	Conflicts []Conflict `json:"conflicts,omitempty"`
+
+	recorded int // pairs the run recorded in id_map
 }
 
 // Delta is one computed change, as it is (or would be) in plan_deltas.

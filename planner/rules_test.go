@@ -150,7 +150,7 @@ func TestDeletePolicies(t *testing.T) {
 		desired    map[string]any
 	}{
 		{"none", "", nil},
-		{"unpublish", "unpublish", map[string]any{"published_at": nil}},
+		{"unpublish", "unpublish", map[string]any{"status": "DRAFT"}},
 		{"archive", "archive", map[string]any{"status": "ARCHIVED"}},
 		{"delete", "delete", map[string]any{}},
 	} {
@@ -181,16 +181,49 @@ func TestDeletePolicies(t *testing.T) {
 					require.NotNil(t, d.PlannedVersion, match)
 				}
 				require.Equal(t, gid("Product", "90"), *ds[0].TargetGID)
-				// Once the destination has done it, nothing is left to do
-				// (a deleted product's twin leaves the mirror's live rows).
-				if tc.op == "delete" {
-					f.exec(`UPDATE products SET deleted_at = now() WHERE store = $1`, dst)
-				} else {
-					f.exec(`UPDATE products SET status = 'ARCHIVED', published_at = NULL WHERE store = $1`, dst)
+				// Once the destination has done it, as the applier does it,
+				// nothing is left to do (a deleted product's twin leaves the
+				// mirror's live rows; unpublishing sets the status to DRAFT
+				// and leaves published_at as it was).
+				switch tc.op {
+				case "delete":
+					f.exec(`UPDATE products SET deleted_at = now(), version = version + 1 WHERE store = $1`, dst)
+				case "archive":
+					f.exec(`UPDATE products SET status = 'ARCHIVED', version = version + 1 WHERE store = $1`, dst)
+				case "unpublish":
+					f.exec(`UPDATE products SET status = 'DRAFT', version = version + 1 WHERE store = $1`, dst)
 				}
 				f.plan()
 				require.Empty(t, f.pending(), match)
+				require.Equal(t, 2, f.count(`SELECT count(*) FROM plan_deltas WHERE link_id = $1 AND status = 'superseded'`, f.link),
+					"%s: the deltas done meanwhile are no longer needed", match)
 			}
 		})
+	}
+}
+
+// A destination product hidden already (DRAFT, ARCHIVED or without a
+// publication date) gets no unpublish delta when its source product goes.
+func TestUnpublishHiddenTwin(t *testing.T) {
+	for _, match := range []string{"handle", "sku", "barcode"} {
+		f := newFixture(t, match, map[string]any{"delete_policy": "unpublish"})
+		for _, n := range []string{"10", "11", "12", "13"} {
+			s := shirt(n, "p"+n)
+			f.put(src, s)
+			f.put(dst, twin(s, "9"+n[1:]))
+		}
+		f.plan()
+		require.Empty(t, f.pending(), "%s: in sync", match)
+
+		f.exec(`UPDATE products SET deleted_at = now(), version = version + 1 WHERE store = $1`, src)
+		f.exec(`UPDATE variants SET deleted_at = now(), version = version + 1 WHERE store = $1`, src)
+		f.exec(`UPDATE products SET status = 'DRAFT' WHERE store = $1 AND gid = $2`, dst, gid("Product", "90"))
+		f.exec(`UPDATE products SET status = 'ARCHIVED' WHERE store = $1 AND gid = $2`, dst, gid("Product", "91"))
+		f.exec(`UPDATE products SET published_at = NULL WHERE store = $1 AND gid = $2`, dst, gid("Product", "92"))
+		f.plan()
+		d := f.one()
+		require.Equal(t, "unpublish", d.Operation, match)
+		require.Equal(t, gid("Product", "93"), *d.TargetGID, "%s: only the twin still published", match)
+		require.Equal(t, map[string]any{"status": "DRAFT"}, d.Desired, match)
 	}
 }

@@ -27,3 +27,12 @@ CREATE TEMP TABLE IF NOT EXISTS plan_stage_scope (
     resource text NOT NULL,
     key      text NOT NULL
 ) ON COMMIT DELETE ROWS;
+-- The product pairs between the two steps of a full plan of the products
+-- family, which ANALYZEs them.
+CREATE TEMP TABLE IF NOT EXISTS plan_work (
+    sgid   text    NOT NULL,
+    live   boolean NOT NULL,
+    key    text    NOT NULL,
+    dgid   text,
+    by_map boolean NOT NULL
+) ON COMMIT DELETE ROWS;

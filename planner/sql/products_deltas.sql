@@ -284,6 +284,10 @@ inventory_deltas AS (
      AND dl.location_gid = ll.destination_location_gid AND dl.deleted_at IS NULL
     WHERE l.inventory_mode <> 'none' AND c.d_item IS NOT NULL AND sl.available IS NOT NULL
       AND dl.available IS DISTINCT FROM sl.available
+      -- Not before the applier confirmed the levels by a read, nor (two-way)
+      -- before destination sales reached the source: migration 00013.
+      AND shopsync_inventory_settled($1, l.inventory_mode, $2, sl.inventory_item_gid, sl.location_gid, sl.version,
+                                     $3, c.d_item, ll.destination_location_gid, dl.version, dl.available)
 ),
 {{- end}}
 {{define "deltas_staged"}}-- Variant pairs found by key (not yet in id_map), recorded so that they hold

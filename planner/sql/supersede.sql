@@ -18,6 +18,8 @@ WHERE d.id IN (
 {{- else}}
 WHERE d.link_id = $1 AND d.status = 'pending' AND d.resource = ANY($2::text[])
 {{- end}}
+  -- A counted two-way destination change is applied once, never replaced.
+  AND d.operation <> 'adjust_inventory'
   AND NOT EXISTS (
       SELECT 1 FROM plan_stage n
       WHERE n.resource = d.resource AND n.key = d.key AND n.operation = d.operation

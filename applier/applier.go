@@ -64,9 +64,13 @@ func New(deps Deps, cfg Config) (*Applier, error) {
 // Holder is the name this Applier holds leases under.
 func (a *Applier) Holder() string { return a.cfg.Holder }
 
-// destinations lists the stores to write to.
+// destinations lists the stores to write to: every destination, and the
+// source of a link that syncs orders (destination orders are recreated there).
 func (a *Applier) destinations(ctx context.Context) ([]string, error) {
-	rows, err := a.db.Query(ctx, `SELECT domain FROM stores WHERE role = 'destination' ORDER BY domain`)
+	rows, err := a.db.Query(ctx, `SELECT domain FROM stores
+		WHERE role = 'destination'
+		   OR domain IN (SELECT source_store FROM links WHERE enabled AND sync_orders)
+		ORDER BY domain`)
 	if err != nil {
 		return nil, fmt.Errorf("applier: list destinations: %w", err)
 	}

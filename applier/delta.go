@@ -80,7 +80,7 @@ func (d *Delta) stale() (bool, string) {
 // delete.
 func (d *Delta) auditOperation() string {
 	switch d.Operation {
-	case "create":
+	case "create", "create_order":
 		return "create"
 	case "delete":
 		return "delete"

@@ -168,6 +168,9 @@ func (w *Writer) auditRow(d *Delta, o *outcome, dr *deltaResult, planStatus stri
 	default:
 		row.Status = audit.StatusFailed
 	}
+	if row.Status == audit.StatusOK {
+		row.Error = dr.warning
+	}
 	if row.Status != audit.StatusOK {
 		row.Error = dr.err
 		if planStatus == "failed" && dr.verdict == retry {

@@ -40,6 +40,9 @@ type deltaResult struct {
 	targetGID string
 	// after is what was written, for the audit.
 	after json.RawMessage
+	// warning is said in the audit row of a write that succeeded with a
+	// caveat (an order line sent as a custom line item).
+	warning string
 }
 
 // result is what a request's answer means: per delta a verdict, and what

@@ -183,6 +183,9 @@ func (w *Writer) process(ctx context.Context, q *request) error {
 	o := &outcome{ds: q.deltas(), infos: infos, res: res, sent: true, mutation: map[int64]string{}, spends: map[int64]spend{}}
 	var stop error
 	for _, part := range q.parts {
+		if part = w.findOrders(ctx, part, o); len(part) == 0 {
+			continue // every call settled by the look-up (orders_lookup.go)
+		}
 		partCost := 0
 		weights := make([]int, len(part))
 		for i, c := range part {

@@ -123,6 +123,9 @@ func (p *Planner) Plan(ctx context.Context, opts Options) (*Result, error) {
 				c, errs[i] = p.planContent(ctx, res.RunID, l, opts)
 				results[i].addContent(c)
 			}
+			if errs[i] == nil { // orders placed in the destination, recreated in the source (orders.go)
+				errs[i] = p.planOrders(ctx, res.RunID, l, nil, opts, &results[i])
+			}
 			return nil
 		})
 	}

@@ -34,6 +34,7 @@ WHERE d.target_store = $1 AND d.status = 'pending' AND l.enabled
   AND NOT (d.id = ANY($2::bigint[]))
   AND ((d.resource = 'product' AND d.operation IN ('create', 'update', 'delete', 'archive', 'unpublish'))
     OR (d.resource = 'variant' AND d.operation = 'update')
-    OR (d.resource = 'inventory_level' AND d.operation IN ('set_inventory', 'adjust_inventory')))
+    OR (d.resource = 'inventory_level' AND d.operation IN ('set_inventory', 'adjust_inventory'))
+    OR (d.resource = 'order' AND d.operation IN ('create_order', 'cancel_order')))
 ORDER BY d.id
 LIMIT $3

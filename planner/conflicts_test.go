@@ -138,3 +138,43 @@ func TestConflictsAmbiguousMatch(t *testing.T) {
 	}, f.conflicts())
 	require.Empty(t, f.pending())
 }
+
+// Matching by barcode, ambiguity on either side: a barcode twice in the
+// destination, a blank barcode in the source and in a matched destination
+// product. None of the three products is written; the one without a conflict
+// is.
+func TestConflictsBarcodeEitherSide(t *testing.T) {
+	f := newFixture(t, "barcode", nil)
+	a, b, c := shirt("10", "a"), shirt("11", "b"), shirt("12", "c")
+	a.Variants[0].Barcode = nil
+	f.put(src, a)
+	f.put(src, b)
+	f.put(src, c)
+	db := twin(b, "91")
+	db.Title = "Edited"
+	db.Variants = append(db.Variants, variant{GID: "919", Barcode: str(""), Price: "1.00"})
+	f.put(dst, db)
+	dc := twin(c, "92")
+	dc.Title = "Edited"
+	f.put(dst, dc)
+	other := shirt("93", "other")
+	other.Variants[0].Barcode = str("BC-12-S")
+	f.put(dst, other)
+	f.put(src, shirt("14", "fine"))
+
+	r := f.plan()
+	require.Equal(t, []string{
+		"destination blank_key " + gid("ProductVariant", "919"),
+		"destination duplicate_barcode BC-12-S",
+		"source blank_key " + gid("ProductVariant", "101"),
+	}, f.conflicts())
+	require.Equal(t, 3, r.Links[0].ConflictCount)
+	d := f.one()
+	require.Equal(t, gid("Product", "14"), d.Key, "only the product without conflicts is planned")
+	require.Equal(t, "create", d.Operation)
+
+	// Planning again finds the same conflicts and writes nothing new.
+	r = f.plan()
+	require.Empty(t, r.Links[0].Inserted)
+	require.Len(t, f.conflicts(), 3)
+}

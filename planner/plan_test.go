@@ -31,16 +31,57 @@ func TestZeroDeltasInSync(t *testing.T) {
 
 // Planning twice yields the same pending set: the same rows, untouched.
 func TestIdempotent(t *testing.T) {
-	f := newFixture(t, "sku", map[string]any{"inventory_mode": "one_way"})
-	seedVariety(f)
-	f.plan()
-	first := f.pending()
-	require.NotEmpty(t, first)
-	r := f.plan()
-	require.Empty(t, r.Links[0].Inserted)
-	require.Zero(t, r.Links[0].Superseded)
-	require.Equal(t, first, f.pending())
-	require.Zero(t, f.count(`SELECT count(*) FROM plan_deltas WHERE status <> 'pending'`))
+	for _, match := range []string{"handle", "sku", "barcode"} {
+		t.Run(match, func(t *testing.T) {
+			f := newFixture(t, match, map[string]any{"inventory_mode": "one_way"})
+			seedVariety(f)
+			f.plan()
+			first := f.pending()
+			require.NotEmpty(t, first)
+			r := f.plan()
+			require.Empty(t, r.Links[0].Inserted)
+			require.Zero(t, r.Links[0].Superseded)
+			require.Equal(t, first, f.pending())
+			require.Zero(t, f.count(`SELECT count(*) FROM plan_deltas WHERE status <> 'pending'`))
+		})
+	}
+}
+
+// Supersession whatever the match key, by full and by incremental plans: a
+// newer delta replaces the older one for the same key.
+func TestSupersessionEveryMatchKey(t *testing.T) {
+	for _, match := range []string{"handle", "sku", "barcode"} {
+		t.Run(match, func(t *testing.T) {
+			f := newFixture(t, match, nil)
+			s := shirt("10", "blue")
+			f.put(src, s)
+			d := twin(s, "90")
+			d.Title = "Old"
+			f.put(dst, d)
+			f.plan()
+			first := f.one()
+			key := first.Key
+
+			s.Title = "Second"
+			f.put(src, s)
+			r := f.plan()
+			require.Equal(t, 1, r.Links[0].Superseded)
+			second := f.one()
+			require.Equal(t, key, second.Key)
+			require.Equal(t, "Second", second.Desired["title"])
+
+			// An incremental plan of the key supersedes the same way.
+			s.Title = "Third"
+			f.put(src, s)
+			lr, err := f.p.PlanKeys(f.ctx, f.link, "product", []string{key})
+			require.NoError(t, err)
+			require.Equal(t, 1, lr.Superseded)
+			third := f.one()
+			require.Equal(t, "Third", third.Desired["title"])
+			require.Equal(t, 2, f.count(`SELECT count(*) FROM plan_deltas WHERE status = 'superseded' AND id IN ($1, $2)`,
+				first.ID, second.ID))
+		})
+	}
 }
 
 // A newer delta for a key supersedes the unapplied older one; a key that is

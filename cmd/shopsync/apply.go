@@ -31,6 +31,7 @@ type applyOptions struct {
 	once            bool
 	inFlight        int
 	maxDestinations int
+	metricsAddr     string
 }
 
 // newApplyCommand applies the pending deltas to the destinations.
@@ -70,6 +71,7 @@ until interrupted.`,
 	f.BoolVar(&o.once, "once", false, "apply what is pending now, then stop")
 	f.IntVar(&o.inFlight, "in-flight", applier.DefaultConfig().InFlight, "requests kept under way per destination")
 	f.IntVar(&o.maxDestinations, "max-destinations", 0, "most destinations this process writes to at once (0: all it can lease)")
+	f.StringVar(&o.metricsAddr, "metrics-addr", "", "address serving Prometheus metrics at /metrics (e.g. :"+applierMetricsPort+"; empty: none)")
 	return cmd
 }
 
@@ -103,11 +105,23 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 		return fmt.Errorf("write the configured stores and links: %w", err)
 	}
 
+	reg := newProcessRegistry()
+	metrics, err := newApplierMetrics(reg, pool)
+	if err != nil {
+		return err
+	}
+	stopMetrics, err := serveMetrics(ctx, o.metricsAddr, reg, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+
 	acfg := applier.DefaultConfig()
 	acfg.Logger = logger
 	acfg.InFlight = o.inFlight
 	acfg.MaxDestinations = o.maxDestinations
-	observer := applier.NewObserver(nil)
+	acfg.Metrics = metrics.applier
+	observer := applier.NewObserver(metrics.transport)
 	clients := map[string]graphql.Client{}
 	for _, st := range cfg.Stores {
 		if st.Role != config.RoleDestination {
@@ -142,6 +156,7 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 	defer ch.Close()
 	auditCfg := audit.DefaultConfig()
 	auditCfg.Logger = logger
+	auditCfg.Metrics = metrics.audit
 	aw, err := audit.New(pool, ch, auditCfg)
 	if err != nil {
 		return err
@@ -158,6 +173,7 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 
 	mcfg := mirror.DefaultConfig()
 	mcfg.Logger = logger
+	mcfg.Metrics = metrics.mirror
 	m, err := mirror.New(pool, mcfg)
 	if err != nil {
 		return err

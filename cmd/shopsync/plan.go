@@ -30,6 +30,8 @@ type planOptions struct {
 	limit  int
 	watch  bool
 	every  time.Duration
+	// metricsAddr serves Prometheus metrics while --watch runs.
+	metricsAddr string
 }
 
 // newPlanCommand plans the deltas of every link, or prints what it would
@@ -74,6 +76,7 @@ Links come from the database, as 'shopsync ingest --config' wrote them; with
 	f.IntVar(&o.limit, "limit", 50, "deltas and conflicts printed per destination in text (0: all)")
 	f.BoolVar(&o.watch, "watch", false, "keep planning: change events from Kafka, and a full plan every --every")
 	f.DurationVar(&o.every, "every", 5*time.Minute, "with --watch, how often the full plan runs")
+	f.StringVar(&o.metricsAddr, "metrics-addr", "", "with --watch, address serving Prometheus metrics at /metrics (e.g. :"+plannerMetricsPort+"; empty: none)")
 	return cmd
 }
 
@@ -100,10 +103,20 @@ func runPlan(ctx context.Context, out, errOut io.Writer, o planOptions) error {
 		}
 	}
 	logger := slog.New(slog.NewJSONHandler(errOut, nil))
-	p := planner.New(pool, planner.WithLogger(logger))
 	if o.watch {
-		return watchPlan(ctx, p, o.every)
+		reg := newProcessRegistry()
+		pm, err := newPlannerMetrics(reg)
+		if err != nil {
+			return err
+		}
+		stop, err := serveMetrics(ctx, o.metricsAddr, reg, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		return watchPlan(ctx, planner.New(pool, planner.WithLogger(logger), planner.WithMetrics(pm)), o.every)
 	}
+	p := planner.New(pool, planner.WithLogger(logger))
 	r, err := p.Plan(ctx, planner.Options{Destination: dest, DryRun: o.dryRun})
 	if r != nil {
 		if o.json {

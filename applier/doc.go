@@ -38,6 +38,14 @@
 //     (productSet deletes the variants it is not given). A create is an
 //     upsert by handle, so a create retried after a crash finds the product
 //     it made instead of making a second one.
+//   - create_order → orderCreate in the source (one call per order), with
+//     the inventoryBehaviour the planner chose for the link's inventory mode
+//     (see package planner). Before it is sent the source is searched for
+//     the order's identity tag (orders_lookup.go): an order made by an
+//     attempt whose record was lost is recorded instead of made again. The
+//     pair goes to id_map and the order to the source mirror; lines sent as
+//     custom line items make the audit row say a warning (status ok).
+//     cancel_order → orderCancel; "already cancelled" settles it.
 //   - archive → productUpdate(status ARCHIVED); unpublish →
 //     productUpdate(status DRAFT); delete → productDelete. A product already
 //     gone (or already hidden) is settled without a call.

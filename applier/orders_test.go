@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopsync/shopsync/schema/events"
 	"github.com/shopsync/shopsync/shopify/fakeshop"
 )
 
@@ -162,7 +163,13 @@ func TestDestinationCancellationCancelsSourceOrder(t *testing.T) {
 	o := sell(t, dst, fakeshop.LineItemInput{VariantID: dst.Variants(dp)[0].ID, Quantity: 2})
 	dgid := gid("Order", o.ID)
 	hooks.flush()
-	require.Equal(t, map[string]int{"create_order": 1}, f.planOrders())
+	// The fast path: the change event of the mirrored order plans it.
+	require.NoError(t, f.planner.PlanOrderEvents(f.ctx, []events.ChangeEvent{
+		{Store: dst.Domain(), Resource: events.Order, GID: dgid},
+		{Store: f.src.Domain(), Resource: events.Order, GID: "gid://shopify/Order/1"}, // a source order: nothing to plan
+	}))
+	require.Equal(t, "create_order", f.orderDelta(dgid).Operation)
+	require.Equal(t, 1, f.count(`SELECT count(*) FROM plan_deltas WHERE resource = 'order'`))
 	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
 	made := f.sourceOrders(dgid)
 	require.Len(t, made, 1)

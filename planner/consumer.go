@@ -23,7 +23,7 @@ type ConsumerConfig struct {
 	// GroupID is the consumer group; default DefaultGroupID.
 	GroupID string
 	// Topics are the change topics read; default those of the families the
-	// planner plans (products, inventory).
+	// planner plans (products, inventory, orders).
 	Topics []string
 	// MaxBatch is how many events one incremental plan takes at most;
 	// default 500.
@@ -45,7 +45,7 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 		c.GroupID = DefaultGroupID
 	}
 	if len(c.Topics) == 0 {
-		c.Topics = []string{events.Products.Topic(), events.Inventory.Topic()}
+		c.Topics = []string{events.Products.Topic(), events.Inventory.Topic(), events.Orders.Topic()}
 	}
 	if c.MaxBatch <= 0 {
 		c.MaxBatch = 500
@@ -166,6 +166,7 @@ func (c *Consumer) plan(ctx context.Context, evs []events.ChangeEvent) error {
 		return err
 	}
 	var errs []error
+	errs = append(errs, c.p.PlanOrderEvents(ctx, evs)) // orders_events.go
 	for _, lk := range lks {
 		if len(lk.Keys) > c.cfg.FullPlanAbove {
 			c.p.log.Info("planner: many keys changed, planning the link fully", "link", lk.Link.ID,

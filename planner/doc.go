@@ -19,8 +19,24 @@
 //     and products whose variants match several products, go to
 //     plan_conflicts and their products are not planned.
 //
+// Orders flow the other way (orders.go, sql/orders_*.sql): an order placed
+// in a destination since its link was made is planned as create_order on the
+// link's source (lines mapped back to source variants through id_map or the
+// match key; a line without a match becomes a custom line item), and its
+// cancellation there as cancel_order. id_map (resource order) holds the pair
+// once created, so an order is planned for creation only while it has no
+// twin; the applier's look-up by tag covers the crash in between. Stock is
+// taken once: orderCreate's inventoryBehaviour is DECREMENT_IGNORING_POLICY
+// under inventory modes none and one_way (the source ships the sale, and
+// one_way then pushes its lowered level out) and BYPASS under two_way
+// (inventory sync moves the source by the destination's own decrement
+// already); cancel_order restocks under none and one_way only. Full plans
+// plan orders after products; PlanOrders and PlanOrderEvents (the Consumer,
+// on order change events) plan a few orders.
+//
 // Keys: a product delta's key is its handle when the link matches by handle,
 // else the source product's GID (its variants carry the SKUs or barcodes);
 // price-only updates (resource variant) share their product's key; inventory
-// deltas are keyed "<source inventory item GID> <destination location GID>".
+// deltas are keyed "<source inventory item GID> <destination location GID>";
+// order deltas by the destination order's GID.
 package planner

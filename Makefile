@@ -54,6 +54,23 @@ test-services: ## Check the service scripts: idempotent up, down leaves no proce
 test: services lint check-generated test-services ## Start the services, check generated code is fresh, run unit and integration tests against them
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
+# The fault suite (faults/) drives bin/shopsync's components as processes
+# against fakeshop and the services, breaking things on purpose; the fuzz
+# tests run each for FAULTS_FUZZTIME. Larger on demand, e.g.
+#   make faults FAULTS_ARGS="-faults.products=10000 -faults.kills=20 -faults.outage=60s" FAULTS_FUZZTIME=10m
+FAULTS_FUZZTIME ?= 10s
+FAULTS_ARGS ?=
+FUZZ_TARGETS := ./ingest/webhooks:FuzzReceiver ./shopify/bulk:FuzzScanLine ./shopify/bulk:FuzzJoin ./shopify/webhook:FuzzVerify ./schema/config:FuzzLoad
+
+.PHONY: faults
+faults: build services ## Fault suite: kills, outages, Shopify faults, bad input, secrets; ends with a table of cases
+	@out=$$(gofmt -l faults); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./faults/...
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "==== fuzz $$fn ($$pkg, $(FAULTS_FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FAULTS_FUZZTIME) $$pkg || exit 1; done
+	SHOPSYNC_BIN=$(abspath $(BIN)) $(GO) test -count=1 -v -timeout 40m ./faults/ -args $(FAULTS_ARGS)
+
 .PHONY: bench
 bench: services ## Run the benchmarks, each beside a baseline from the same run
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)

@@ -1,0 +1,209 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/schema"
+	"github.com/shopsync/shopsync/shopify/fakeshop"
+)
+
+// want is what a destination product must be after the link's rules
+// (match by handle, every field synced, +10 % on prices).
+type want struct {
+	title, body, vendor string
+	prices              []string
+}
+
+// diff is how the destinations differ from what the plan asks of them.
+type diff struct {
+	expected   int // products expected over all destinations
+	missing    int // a source product absent from a destination
+	wrong      int // present, but a field or price differs
+	extra      int // a destination product with no live source product
+	duplicated int // products beyond the first with the same handle
+	examples   []string
+}
+
+func (d diff) clean() bool { return d.missing+d.wrong+d.extra+d.duplicated == 0 }
+
+func (d diff) String() string {
+	return fmt.Sprintf("%d expected, %d missing, %d wrong, %d extra, %d duplicated %v",
+		d.expected, d.missing, d.wrong, d.extra, d.duplicated, d.examples)
+}
+
+// marked up is the link's price rule for the whole-unit prices the cases
+// use: +10 %, exact in cents.
+func markedUp(price string) string {
+	f, err := strconv.ParseFloat(price, 64)
+	if err != nil {
+		return "unparsable " + price
+	}
+	cents := int64(f*100+0.5) * 110 / 100
+	return fmt.Sprintf("%d.%02d", cents/100, cents%100)
+}
+
+func prices(shop *fakeshop.Shop, p *fakeshop.Product, rule func(string) string) []string {
+	var out []string
+	for _, v := range shop.Variants(p) {
+		out = append(out, rule(v.Price))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// compare reads the stores themselves (not the mirror) and compares each
+// destination with the source.
+func (p *pipeline) compare() diff {
+	wants := map[string]want{}
+	for _, sp := range p.src.Products() {
+		wants[sp.Handle] = want{title: sp.Title, body: sp.DescriptionHTML, vendor: sp.Vendor, prices: prices(p.src, sp, markedUp)}
+	}
+	var d diff
+	note := func(format string, args ...any) {
+		if len(d.examples) < 5 {
+			d.examples = append(d.examples, fmt.Sprintf(format, args...))
+		}
+	}
+	for _, dst := range p.dsts {
+		d.expected += len(wants)
+		seen := map[string]int{}
+		for _, dp := range dst.Products() {
+			seen[dp.Handle]++
+			if seen[dp.Handle] > 1 {
+				d.duplicated++
+				note("%s: handle %s twice", dst.Name(), dp.Handle)
+				continue
+			}
+			w, ok := wants[dp.Handle]
+			if !ok {
+				d.extra++
+				note("%s: %s has no source product", dst.Name(), dp.Handle)
+				continue
+			}
+			got := want{title: dp.Title, body: dp.DescriptionHTML, vendor: dp.Vendor, prices: prices(dst, dp, func(s string) string { return s })}
+			if got.title != w.title || got.body != w.body || got.vendor != w.vendor || !slices.Equal(got.prices, w.prices) {
+				d.wrong++
+				note("%s: %s is %q %v, want %q %v", dst.Name(), dp.Handle, short(got.title), got.prices, short(w.title), w.prices)
+			}
+		}
+		for h := range wants {
+			if seen[h] == 0 {
+				d.missing++
+				note("%s: %s missing", dst.Name(), h)
+			}
+		}
+	}
+	return d
+}
+
+func short(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "..."
+	}
+	return s
+}
+
+// waitConverged polls until every destination equals the plan, failing
+// with the last difference after within. It returns how long it took.
+func (p *pipeline) waitConverged(within time.Duration) (time.Duration, diff) {
+	p.t.Helper()
+	start := time.Now()
+	var last diff
+	for {
+		last = p.compare()
+		if last.clean() {
+			return time.Since(start), last
+		}
+		if time.Since(start) > within {
+			for _, c := range p.procs() {
+				p.t.Logf("%s output (end):\n%s", c.name, c.tail(4000))
+			}
+			p.t.Fatalf("not converged within %v: %v\nplan deltas: %s", within, last, p.deltaSummary())
+		}
+		time.Sleep(500 * time.Millisecond) // polling the stores, not synchronising
+	}
+}
+
+// audit is what the audit trail says once the applier has flushed it.
+type audit struct {
+	rows       uint64 // rows in ClickHouse (FINAL: copies folded)
+	copies     uint64 // rows beyond one per attempt_id before folding
+	attemptIDs uint64 // distinct attempt ids
+	outbox     int    // rows still waiting in PostgreSQL
+	attempts   int64  // attempts counted on the plan's deltas
+	pending    int    // deltas not yet applied, failed or superseded
+	failed     int
+}
+
+// readAudit reads ClickHouse and PostgreSQL.
+func (p *pipeline) readAudit() audit {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	opts, err := schema.ParseClickHouseDSN(p.chDSN)
+	require.NoError(p.t, err)
+	ch, err := clickhouse.Open(opts)
+	require.NoError(p.t, err)
+	defer ch.Close()
+	var a audit
+	var raw uint64
+	require.NoError(p.t, ch.QueryRow(ctx, "SELECT count(), uniqExact(attempt_id) FROM audit_writes FINAL").Scan(&a.rows, &a.attemptIDs))
+	require.NoError(p.t, ch.QueryRow(ctx, "SELECT count() FROM audit_writes").Scan(&raw))
+	a.copies = raw - a.attemptIDs
+	require.NoError(p.t, p.db.QueryRow(ctx, "SELECT count(*) FROM audit_outbox").Scan(&a.outbox))
+	require.NoError(p.t, p.db.QueryRow(ctx, `SELECT coalesce(sum(attempts), 0),
+		count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM plan_deltas`).Scan(&a.attempts, &a.pending, &a.failed))
+	return a
+}
+
+// waitAudited waits until the applier has nothing pending and every audit
+// row has left the outbox, then checks one row per attempt.
+func (p *pipeline) waitAudited(within time.Duration) audit {
+	p.t.Helper()
+	var a audit
+	require.Eventually(p.t, func() bool {
+		a = p.readAudit()
+		return a.outbox == 0 && a.pending == 0
+	}, within, 500*time.Millisecond, "audit outbox or pending deltas did not drain: %+v\n%s", &a, p.applier.tail(3000))
+	require.Equal(p.t, a.rows, a.attemptIDs, "audit rows are not one per attempt id: %+v", a)
+	return a
+}
+
+// mirrorDuplicates counts live mirror rows sharing a store and handle,
+// beyond the first.
+func (p *pipeline) mirrorDuplicates() int {
+	p.t.Helper()
+	var n int
+	require.NoError(p.t, p.db.QueryRow(context.Background(), `SELECT coalesce(sum(c - 1), 0) FROM (
+		SELECT count(*) AS c FROM products WHERE deleted_at IS NULL GROUP BY store, handle) d`).Scan(&n))
+	return n
+}
+
+// deltaSummary counts the plan's deltas by status, resource, operation
+// and reason, for failure messages.
+func (p *pipeline) deltaSummary() string {
+	rows, err := p.db.Query(context.Background(), `SELECT status, resource, operation, reason, count(*)
+		FROM plan_deltas GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC LIMIT 20`)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var st, res, op, reason string
+		var n int
+		if err := rows.Scan(&st, &res, &op, &reason, &n); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&b, "\n  %s %s %s %q: %d", st, res, op, reason, n)
+	}
+	return b.String()
+}

@@ -15,6 +15,8 @@ type orderCreateCall struct {
 	store   string
 	d       *Delta
 	desired orderDesired
+	// note is a caveat for the audit found before sending (orders_complete.go).
+	note string
 }
 
 func (c *orderCreateCall) mutation() string { return "orderCreate" }
@@ -67,7 +69,7 @@ func settleOrderCreated(c *orderCreateCall, order json.RawMessage, note string, 
 		return
 	}
 	var parts []string
-	for _, s := range []string{note, c.desired.warning()} {
+	for _, s := range []string{note, c.note, c.desired.warning()} {
 		if s != "" {
 			parts = append(parts, s)
 		}

@@ -11,7 +11,8 @@ import (
 )
 
 // findOrders looks every orderCreate of part up in the source by its
-// identity tag before it is sent, and returns the calls still to send. An
+// identity tag before it is sent, and returns the calls still to send (each
+// order completed from its destination first, see orders_complete.go). An
 // order the source has already (made by an attempt whose record was lost in
 // a crash, or by a delta given up after Shopify made the order) is settled
 // as created without a second orderCreate; a failed look-up leaves the
@@ -39,6 +40,7 @@ func (w *Writer) findOrders(ctx context.Context, part []call, o *outcome) []call
 			settleOrderCreated(oc, found, "found in the source by tag "+oc.desired.Tag+" (made by an earlier attempt): not created again", o.res)
 			w.log.InfoContext(ctx, "order found by tag; not created again", "delta", oc.d.ID, "tag", oc.desired.Tag)
 		default:
+			w.completeOrder(ctx, oc)
 			keep = append(keep, c)
 		}
 	}

@@ -173,6 +173,15 @@ func TestDestinationCancellationCancelsSourceOrder(t *testing.T) {
 	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
 	made := f.sourceOrders(dgid)
 	require.Len(t, made, 1)
+	// The webhook's mirror row has no address or customer names; the
+	// applier read them from the destination before creating.
+	require.Zero(t, f.count(`SELECT count(*) FROM orders WHERE gid = $1 AND raw ? 'shippingAddress'`, dgid))
+	require.NotNil(t, made[0].ShippingAddress)
+	require.Equal(t, "1 Analytical Way", made[0].ShippingAddress.Address1)
+	require.Equal(t, "GB", made[0].ShippingAddress.CountryCode)
+	require.NotNil(t, made[0].Customer)
+	require.Equal(t, "Ada", *made[0].Customer.FirstName)
+	require.Equal(t, "ada@example.com", *made[0].Customer.Email)
 	item := f.src.Variants(sp)[0].InventoryItemID
 	require.Equal(t, 4, f.src.InventoryLevel(item, f.srcLoc.ID).Quantity("available"), "one_way: the source took the sale")
 

@@ -29,6 +29,7 @@ type Writer struct {
 	store    string
 	lease    Lease
 	client   graphql.Client
+	clients  func(string) (graphql.Client, error) // any store's: orders read their destination (orders_complete.go)
 	mirror   *mirror.Mirror
 	audit    AuditRecorder
 	observer *Observer
@@ -47,7 +48,7 @@ type Writer struct {
 
 func newWriter(a *Applier, lease Lease, c graphql.Client) *Writer {
 	return &Writer{
-		db: a.db, store: lease.Store, lease: lease, client: c, mirror: a.mirror, audit: a.audit, observer: a.observer,
+		db: a.db, store: lease.Store, lease: lease, client: c, clients: a.clients, mirror: a.mirror, audit: a.audit, observer: a.observer,
 		cfg: a.cfg, log: a.cfg.Logger.With("destination", lease.Store), packer: packer{store: lease.Store, cfg: a.cfg},
 		busy: map[int64]time.Time{}, wake: make(chan struct{}, 1),
 	}

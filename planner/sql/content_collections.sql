@@ -1,0 +1,159 @@
+-- Collections of one link (full plans only), after the products family's
+-- statements: key the handle, twin the recorded one or the one live
+-- destination collection with the handle, as content_pages.sql.
+--
+-- A smart collection carries its rules (the destination computes its own
+-- members from them). A custom collection carries its members, mapped
+-- through the product pairs: id_map, and the pairs the products family
+-- found by key in this same run. A member whose product has no twin yet (its
+-- create is pending) is left out and waits: once the applier records the
+-- created product in id_map, the next plan adds it (resource
+-- collection_product). Members are added and removed with a delta of their
+-- own (key the collection's handle); a destination member is removed only
+-- when it is the twin of a source product the source collection does not
+-- hold, so products only the destination has stay where the destination
+-- put them. Collections have no published state in the mirror: of the
+-- delete policies only delete does anything.
+-- $1 link id, $2 source store, $3 destination store.
+WITH
+{{template "content_l" .}},
+src_keys AS (
+    SELECT handle AS k, count(*) AS n, array_agg(gid ORDER BY gid) AS gids
+    FROM collections WHERE store = $2 AND deleted_at IS NULL
+    GROUP BY handle
+),
+dst_keys AS (
+    SELECT handle AS k, count(*) AS n, min(gid) AS gid, array_agg(gid ORDER BY gid) AS gids
+    FROM collections WHERE store = $3 AND deleted_at IS NULL
+    GROUP BY handle
+),
+res AS MATERIALIZED (
+    SELECT s.gid AS sgid, s.deleted_at IS NULL AS live, s.handle AS key, md.gid IS NOT NULL AS by_map,
+           CASE WHEN md.gid IS NOT NULL THEN md.gid
+                WHEN s.deleted_at IS NULL AND dk.n = 1 AND NOT EXISTS (
+                    SELECT 1 FROM id_map c
+                    WHERE c.link_id = $1 AND c.resource = 'collection' AND c.destination_gid = dk.gid AND c.source_gid <> s.gid
+                      AND EXISTS (SELECT 1 FROM collections cs WHERE cs.store = $2 AND cs.gid = c.source_gid AND cs.deleted_at IS NULL))
+                THEN dk.gid END AS dgid
+    FROM collections s
+    CROSS JOIN l
+    LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'collection' AND m.source_gid = s.gid
+    LEFT JOIN collections md ON md.store = $3 AND md.gid = m.destination_gid AND md.deleted_at IS NULL
+    LEFT JOIN dst_keys dk ON dk.k = s.handle
+    WHERE s.store = $2 AND l.sync_collections
+      AND (s.deleted_at IS NULL OR NOT EXISTS (SELECT 1 FROM src_keys sk WHERE sk.k = s.handle))
+),
+conflicts AS (
+    SELECT 'collection' AS resource, 'source' AS side, 'duplicate_handle' AS reason, k AS key, gids, ARRAY[k] AS blocked
+    FROM src_keys, l WHERE l.sync_collections AND n > 1
+    UNION ALL
+    SELECT 'collection', 'destination', 'duplicate_handle', k, gids, ARRAY[k]
+    FROM dst_keys, l WHERE l.sync_collections AND n > 1
+    UNION ALL
+    SELECT 'collection', 'source', 'blank_key', sgid, ARRAY[sgid], ARRAY[key] FROM res WHERE live AND key = ''
+),
+pairs AS (
+    SELECT r.* FROM res r
+    WHERE r.key <> '' AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE r.key = ANY (c.blocked))
+      AND (r.live OR r.dgid IS NOT NULL)
+),
+-- The live members of the live custom collections, with their product's
+-- twin when it has one.
+members AS MATERIALIZED (
+    SELECT r.key, cp.product_gid AS sprod,
+           coalesce(
+               (SELECT m.destination_gid FROM id_map m
+                JOIN products x ON x.store = $3 AND x.gid = m.destination_gid AND x.deleted_at IS NULL
+                WHERE m.link_id = $1 AND m.resource = 'product' AND m.source_gid = cp.product_gid),
+               (SELECT p.destination_gid FROM plan_stage_pairs p WHERE p.resource = 'product' AND p.source_gid = cp.product_gid)
+           ) AS dprod
+    FROM pairs r
+    JOIN collections s ON s.store = $2 AND s.gid = r.sgid AND s.rules IS NULL
+    JOIN collection_products cp ON cp.store = $2 AND cp.collection_gid = r.sgid AND cp.deleted_at IS NULL
+    JOIN products sp ON sp.store = $2 AND sp.gid = cp.product_gid AND sp.deleted_at IS NULL
+    WHERE r.live
+),
+-- What each paired destination custom collection lacks, and holds beyond
+-- the source's members (twins of source products only).
+member_diff AS (
+    SELECT r.key, r.sgid, r.dgid,
+           coalesce((SELECT jsonb_agg(DISTINCT mm.dprod) FROM members mm
+                     WHERE mm.key = r.key AND mm.dprod IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM collection_products dm
+                                       WHERE dm.store = $3 AND dm.collection_gid = r.dgid
+                                         AND dm.product_gid = mm.dprod AND dm.deleted_at IS NULL)), '[]') AS add,
+           coalesce((SELECT jsonb_agg(dm.product_gid ORDER BY dm.product_gid) FROM collection_products dm
+                     WHERE dm.store = $3 AND dm.collection_gid = r.dgid AND dm.deleted_at IS NULL
+                       AND EXISTS (SELECT 1 FROM id_map x
+                                   WHERE x.link_id = $1 AND x.resource = 'product' AND x.destination_gid = dm.product_gid)
+                       AND NOT EXISTS (SELECT 1 FROM members mm WHERE mm.key = r.key AND mm.dprod = dm.product_gid)), '[]') AS remove,
+           (SELECT count(*) FROM members mm WHERE mm.key = r.key AND mm.dprod IS NULL) AS waiting
+    FROM pairs r
+    JOIN collections s ON s.store = $2 AND s.gid = r.sgid AND s.rules IS NULL
+    JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL AND d.rules IS NULL
+    CROSS JOIN l
+    WHERE r.live
+),
+o AS (
+    SELECT coalesce(array_agg(f.col) FILTER (WHERE f.policy = 'ignore'), '{}') AS on_create,
+           coalesce(array_agg(f.col) FILTER (WHERE f.policy <> 'sync'), '{}') AS on_update
+    FROM l CROSS JOIN LATERAL (VALUES ('title', l.f_title), ('description_html', l.f_description)) f (col, policy)
+),
+cmp AS (
+    SELECT r.key, r.sgid, d.gid AS dgid, d.version AS d_version,
+           jsonb_build_object('handle', s.handle, 'title', s.title, 'description_html', s.description_html,
+                              'sort_order', s.sort_order, 'template_suffix', s.template_suffix)
+           || CASE WHEN s.rules IS NOT NULL THEN jsonb_build_object('rules', s.rules)
+                   WHEN d.gid IS NULL THEN jsonb_build_object('products', coalesce(
+                        (SELECT jsonb_agg(DISTINCT mm.dprod) FROM members mm WHERE mm.key = r.key AND mm.dprod IS NOT NULL), '[]'))
+                   ELSE '{}' END AS desired,
+           array_remove(ARRAY[
+               CASE WHEN s.handle <> d.handle THEN 'handle' END,
+               CASE WHEN l.f_title = 'sync' AND s.title <> d.title THEN 'title' END,
+               CASE WHEN l.f_description = 'sync' AND s.description_html <> d.description_html THEN 'description_html' END,
+               CASE WHEN s.sort_order IS NOT NULL AND s.sort_order IS DISTINCT FROM d.sort_order THEN 'sort_order' END,
+               CASE WHEN s.template_suffix IS DISTINCT FROM d.template_suffix THEN 'template_suffix' END,
+               CASE WHEN s.rules IS DISTINCT FROM d.rules THEN 'rules' END
+           ], NULL) AS diffs
+    FROM pairs r
+    CROSS JOIN l
+    JOIN collections s ON s.store = $2 AND s.gid = r.sgid
+    LEFT JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL
+    WHERE r.live
+),
+deltas AS (
+    SELECT 'collection' AS resource, CASE WHEN c.dgid IS NULL THEN 'create' ELSE 'update' END AS operation,
+           c.key, c.sgid AS source_gid, c.dgid AS target_gid,
+           c.desired - CASE WHEN c.dgid IS NULL THEN o.on_create ELSE o.on_update END AS desired,
+           c.d_version AS planned_version,
+           CASE WHEN c.dgid IS NULL THEN 'missing in destination' ELSE 'differs: ' || array_to_string(c.diffs, ', ') END AS reason
+    FROM cmp c CROSS JOIN o
+    WHERE c.dgid IS NULL OR cardinality(c.diffs) > 0
+    UNION ALL
+    SELECT 'collection_product', 'update', m.key, m.sgid, m.dgid,
+           jsonb_build_object('add', m.add, 'remove', m.remove), NULL,
+           concat_ws(', ',
+               CASE WHEN jsonb_array_length(m.add) > 0 THEN jsonb_array_length(m.add) || ' to add' END,
+               CASE WHEN jsonb_array_length(m.remove) > 0 THEN jsonb_array_length(m.remove) || ' to remove' END,
+               CASE WHEN m.waiting > 0 THEN m.waiting || ' waiting for their product' END)
+    FROM member_diff m
+    WHERE jsonb_array_length(m.add) > 0 OR jsonb_array_length(m.remove) > 0
+    UNION ALL
+    SELECT 'collection', 'delete', r.key, r.sgid, d.gid, '{}'::jsonb, d.version, 'deleted in source'
+    FROM pairs r
+    CROSS JOIN l
+    JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL
+    WHERE NOT r.live AND l.delete_policy = 'delete'
+),
+staged_conflicts AS (
+    INSERT INTO plan_stage_conflicts (resource, side, reason, key, gids, blocked)
+    SELECT resource, side, reason, key, gids, blocked FROM conflicts
+),
+staged_pairs AS (
+    INSERT INTO plan_stage_pairs (resource, source_gid, destination_gid)
+    SELECT 'collection', sgid, dgid FROM pairs WHERE live AND dgid IS NOT NULL AND NOT by_map
+)
+INSERT INTO plan_stage (resource, operation, key, source_gid, target_gid, desired, planned_version, reason)
+SELECT DISTINCT ON (resource, key) resource, operation, key, source_gid, target_gid, desired, planned_version, reason
+FROM deltas
+ORDER BY resource, key, operation = 'delete'

@@ -370,7 +370,7 @@ func checkGrafana(t *testing.T, dir string, g composeService) {
 	}
 	require.Equal(t, filepath.Clean(filepath.Join(deployDir, "grafana/dashboards")), mounts[prov.Providers[0].Options.Path])
 	require.Equal(t, filepath.Clean(filepath.Join(deployDir, "grafana/provisioning")), mounts["/etc/grafana/provisioning"])
-	require.Contains(t, g.Environment["GF_INSTALL_PLUGINS"], "grafana-clickhouse-datasource")
+	require.Contains(t, g.Environment["GF_PLUGINS_PREINSTALL"]+g.Environment["GF_INSTALL_PLUGINS"], "grafana-clickhouse-datasource")
 	require.Contains(t, g.Environment, "CLICKHOUSE_PASSWORD", "the ClickHouse datasource's password variable")
 }
 

@@ -167,6 +167,7 @@ func checkPromQL(t *testing.T, where, expr string, all map[string]metricInfo) {
 		}
 		return metricInfo{}, false
 	}
+	checkPromQLShape(t, where, expr)
 	labels := map[string]bool{}
 	names := promMetricName.FindAllString(expr, -1)
 	require.NotEmptyf(t, names, "%s: %q names no shopsync metric", where, expr)
@@ -338,4 +339,52 @@ func TestAlertMetricsExist(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, n, 5)
+}
+
+// promFunctions are the PromQL functions and aggregations the dashboards and
+// alerts may call; a misspelt one fails here rather than in Grafana.
+var promFunctions = map[string]bool{
+	"sum": true, "max": true, "min": true, "avg": true, "count": true, "rate": true, "irate": true,
+	"increase": true, "histogram_quantile": true, "label_values": true, "clamp_min": true, "topk": true,
+	"by": true, "without": true, "on": true, "ignoring": true, "group_left": true, "bool": true,
+}
+
+var promCall = regexp.MustCompile(`\b([a-z_]+)\s*\(`)
+
+// checkPromQLShape checks what a regexp can of PromQL syntax: balanced
+// brackets outside strings, known functions, and a range in every rate().
+func checkPromQLShape(t *testing.T, where, expr string) {
+	t.Helper()
+	var stack []rune
+	inString := false
+	for _, r := range expr {
+		switch {
+		case r == '"':
+			inString = !inString
+		case inString:
+		case r == '(' || r == '{' || r == '[':
+			stack = append(stack, r)
+		case r == ')' || r == '}' || r == ']':
+			open := map[rune]rune{')': '(', '}': '{', ']': '['}[r]
+			require.Truef(t, len(stack) > 0 && stack[len(stack)-1] == open, "%s: unbalanced %q in %q", where, r, expr)
+			stack = stack[:len(stack)-1]
+		}
+	}
+	require.Falsef(t, inString, "%s: unterminated string in %q", where, expr)
+	require.Emptyf(t, stack, "%s: unclosed brackets in %q", where, expr)
+	for _, m := range promCall.FindAllStringSubmatch(expr, -1) {
+		require.Truef(t, promFunctions[m[1]], "%s: unknown function %s in %q", where, m[1], expr)
+	}
+	for _, fn := range []string{"rate(", "increase("} {
+		for i := strings.Index(expr, fn); i >= 0; {
+			rest := expr[i+len(fn):]
+			end := strings.Index(rest, ")")
+			require.Truef(t, end > 0 && strings.Contains(rest[:end], "["), "%s: %s without a range in %q", where, fn, expr)
+			j := strings.Index(rest, fn)
+			if j < 0 {
+				break
+			}
+			i += len(fn) + j
+		}
+	}
 }

@@ -194,14 +194,21 @@ pop AS MATERIALIZED (
         WHERE r.live
     ) c
 ),
--- The full variant set of each product to create or update.
+-- The full variant set of each product to create or update. A variant whose
+-- price the rule leaves undefined has no price key: built without it rather
+-- than removed after (jsonb's minus copies the object; building the objects
+-- is most of what this costs).
 variant_sets AS (
-    SELECT c.key, jsonb_agg(jsonb_build_object(
+    SELECT c.key, jsonb_agg(CASE WHEN c.price IS NULL THEN jsonb_build_object(
+               'gid', c.dgid, 'source_gid', c.gid, 'sku', c.sku, 'barcode', c.barcode,
+               'compare_at_price', c.compare_at_price::text,
+               'position', c.position, 'options', c.options,
+               'inventory_policy', c.inventory_policy, 'taxable', c.taxable)
+           ELSE jsonb_build_object(
                'gid', c.dgid, 'source_gid', c.gid, 'sku', c.sku, 'barcode', c.barcode,
                'price', c.price::text, 'compare_at_price', c.compare_at_price::text,
                'position', c.position, 'options', c.options,
-               'inventory_policy', c.inventory_policy, 'taxable', c.taxable)
-               - CASE WHEN c.price IS NULL THEN 'price' ELSE '' END
+               'inventory_policy', c.inventory_policy, 'taxable', c.taxable) END
                ORDER BY c.position, c.gid) AS variants
     FROM vcmp c
     WHERE c.key IN (SELECT key FROM pop WHERE op IN ('create', 'update'))
@@ -209,10 +216,11 @@ variant_sets AS (
 ),
 -- The new prices of the variants whose prices alone differ.
 price_sets AS (
-    SELECT c.key, jsonb_agg(jsonb_build_object(
+    SELECT c.key, jsonb_agg(CASE WHEN c.price IS NULL THEN jsonb_build_object(
+               'gid', c.dgid, 'source_gid', c.gid, 'compare_at_price', c.compare_at_price::text)
+           ELSE jsonb_build_object(
                'gid', c.dgid, 'source_gid', c.gid,
-               'price', c.price::text, 'compare_at_price', c.compare_at_price::text)
-               - CASE WHEN c.price IS NULL THEN 'price' ELSE '' END
+               'price', c.price::text, 'compare_at_price', c.compare_at_price::text) END
                ORDER BY c.position, c.gid) AS variants
     FROM vcmp c
     WHERE c.price_diff AND c.key IN (SELECT key FROM pop WHERE op = 'price')

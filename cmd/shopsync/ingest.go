@@ -20,6 +20,7 @@ import (
 	"github.com/shopsync/shopsync/schema/config"
 	"github.com/shopsync/shopsync/schema/endpoints"
 	"github.com/shopsync/shopsync/shopify/client"
+	"github.com/shopsync/shopsync/shopify/transport"
 )
 
 // ingestOptions are the flags of `shopsync ingest`.
@@ -192,13 +193,27 @@ func ingestStores(ctx context.Context, pool *pgxpool.Pool, o ingestOptions, logg
 	if _, err := config.Sync(ctx, pool, cfg); err != nil {
 		return nil, fmt.Errorf("write the configured stores and links: %w", err)
 	}
+	out, err := configuredIngestStores(cfg, secrets, o.store, transport.Config{}, logger)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--store %q names no store of %s", o.store, o.config)
+	}
+	return out, nil
+}
+
+// configuredIngestStores builds the ingest stores of a configuration (only
+// the one named by only, a name or domain, when given), their clients
+// configured by tc.
+func configuredIngestStores(cfg *config.Config, secrets config.Secrets, only string, tc transport.Config, logger *slog.Logger) ([]ingest.Store, error) {
 	var out []ingest.Store
 	for _, st := range cfg.Stores {
-		if o.store != "" && o.store != st.Name && !strings.EqualFold(o.store, st.Domain) {
+		if only != "" && only != st.Name && !strings.EqualFold(only, st.Domain) {
 			continue
 		}
 		sec := secrets[st.Domain]
-		c, err := newStoreClient(st.Domain, st.Endpoint, sec.Token.Reveal(), logger)
+		c, err := client.New(client.Config{ShopDomain: st.Domain, Endpoint: st.Endpoint, Token: sec.Token.Reveal(), Transport: tc, Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("store %s: %w", st.Name, err)
 		}
@@ -207,9 +222,6 @@ func ingestStores(ctx context.Context, pool *pgxpool.Pool, o ingestOptions, logg
 			ws = append(ws, sec.PreviousWebhookSecret.Reveal())
 		}
 		out = append(out, ingest.Store{Domain: st.Domain, Client: c, WebhookSecrets: ws})
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("--store %q names no store of %s", o.store, o.config)
 	}
 	return out, nil
 }

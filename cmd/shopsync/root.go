@@ -1,10 +1,6 @@
 package main
 
-import (
-	"fmt"
-
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newRootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -32,12 +28,4 @@ default to what 'make services' starts on 127.0.0.1.`,
 		newStatusCommand(),
 	)
 	return root
-}
-
-// notYetBuilt is what a subcommand whose issue is still open answers: an error
-// that says so, rather than pretending to work.
-func notYetBuilt(issue int) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, _ []string) error {
-		return fmt.Errorf("%s is not built yet (issue #%d is open)", cmd.CommandPath(), issue)
-	}
 }

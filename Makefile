@@ -76,8 +76,8 @@ bench: services ## Run the benchmarks, each beside a baseline from the same run
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m $(PKGS)
 
 .PHONY: run
-run: build services ## The whole pipeline against fakeshop (not built yet: issue #10)
-	$(BIN) demo
+run: build services ## The whole pipeline against fakeshop: 10,000 seeded products, two destinations, verify; live until Ctrl-C (DEMO_FLAGS='--products 300 --duration 5m')
+	$(BIN) demo $(DEMO_FLAGS)
 
 .PHONY: clean
 clean: services-down ## Stop the services and remove .data/ and bin/

@@ -57,6 +57,14 @@ func (p packer) pack(ds []*Delta) ([]*request, *result) {
 	var adj []*Delta // adjust_inventory deltas for inventoryAdjustQuantities
 	var adjItems = map[int64]adjustDesired{}
 	for _, d := range ds {
+		if isContent(d.Resource) { // collections, pages, blogs, articles: pack_content.go
+			cs, dr := p.contentCalls(d)
+			if dr != nil {
+				settled.set(d, *dr)
+			}
+			calls = append(calls, cs...)
+			continue
+		}
 		gone := d.Resource == "product" && d.CurrentVersion == nil
 		if gone && (d.Operation == "delete" || d.Operation == "archive" || d.Operation == "unpublish") {
 			// Deleted since planned (by an earlier attempt, or by someone

@@ -8,7 +8,9 @@
 -- retried), $3 how many.
 SELECT d.id, coalesce(d.run_id, ''), d.link_id, l.source_store, d.resource, d.operation, d.key,
        d.source_gid, d.target_gid, d.desired, d.planned_version, d.attempts,
-       CASE WHEN d.resource = 'inventory_level' THEN il.version ELSE p.version END AS current_version,
+       CASE WHEN d.resource = 'inventory_level' THEN il.version
+            WHEN d.resource IN ('collection', 'collection_product', 'page', 'blog', 'article') THEN ct.version
+            ELSE p.version END AS current_version,
        CASE WHEN d.resource = 'inventory_level' THEN to_jsonb(il) - 'raw' - 'content_hash'
             WHEN d.resource = 'variant' THEN (
                 SELECT jsonb_build_object('product_gid', d.target_gid, 'variants', coalesce(jsonb_agg(
@@ -16,6 +18,7 @@ SELECT d.id, coalesce(d.run_id, ''), d.link_id, l.source_store, d.resource, d.op
                            ORDER BY v.position, v.gid), '[]'))
                 FROM variants v
                 WHERE v.store = d.target_store AND v.product_gid = d.target_gid AND v.deleted_at IS NULL)
+            WHEN d.resource IN ('collection', 'collection_product', 'page', 'blog', 'article') THEN ct.image
             ELSE to_jsonb(p) - 'raw' - 'content_hash' END AS before,
        p.options AS target_options,
        p.status AS target_status,
@@ -30,11 +33,28 @@ LEFT JOIN inventory_levels il
   ON d.resource = 'inventory_level' AND il.store = d.target_store
  AND il.inventory_item_gid = d.desired ->> 'inventory_item_gid' AND il.location_gid = d.desired ->> 'location_gid'
  AND il.deleted_at IS NULL
+-- Content targets (content_*.sql of the planner): a membership change's
+-- target is its collection.
+LEFT JOIN LATERAL (
+    SELECT c.version, to_jsonb(c) - 'raw' - 'content_hash' AS image FROM collections c
+    WHERE d.resource IN ('collection', 'collection_product') AND c.store = d.target_store AND c.gid = d.target_gid AND c.deleted_at IS NULL
+    UNION ALL
+    SELECT c.version, to_jsonb(c) - 'raw' - 'content_hash' FROM pages c
+    WHERE d.resource = 'page' AND c.store = d.target_store AND c.gid = d.target_gid AND c.deleted_at IS NULL
+    UNION ALL
+    SELECT c.version, to_jsonb(c) - 'raw' - 'content_hash' FROM blogs c
+    WHERE d.resource = 'blog' AND c.store = d.target_store AND c.gid = d.target_gid AND c.deleted_at IS NULL
+    UNION ALL
+    SELECT c.version, to_jsonb(c) - 'raw' - 'content_hash' FROM articles c
+    WHERE d.resource = 'article' AND c.store = d.target_store AND c.gid = d.target_gid AND c.deleted_at IS NULL
+) ct ON true
 WHERE d.target_store = $1 AND d.status = 'pending' AND l.enabled
   AND NOT (d.id = ANY($2::bigint[]))
   AND ((d.resource = 'product' AND d.operation IN ('create', 'update', 'delete', 'archive', 'unpublish'))
     OR (d.resource = 'variant' AND d.operation = 'update')
     OR (d.resource = 'inventory_level' AND d.operation IN ('set_inventory', 'adjust_inventory'))
-    OR (d.resource = 'order' AND d.operation IN ('create_order', 'cancel_order')))
+    OR (d.resource = 'order' AND d.operation IN ('create_order', 'cancel_order'))
+    OR (d.resource IN ('collection', 'page', 'blog', 'article') AND d.operation IN ('create', 'update', 'delete', 'unpublish'))
+    OR (d.resource = 'collection_product' AND d.operation = 'update'))
 ORDER BY d.id
 LIMIT $3

@@ -65,6 +65,12 @@ require (
 	golang.org/x/sync v0.24.0
 )
 
+require (
+	github.com/twmb/franz-go v1.22.3 // indirect
+	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c // indirect
+	github.com/twmb/franz-go/pkg/kmsg v1.15.1 // indirect
+)
+
 replace github.com/shopsync/shopsync/applier => ../../applier
 
 replace github.com/shopsync/shopsync/ingest => ../../ingest

@@ -420,7 +420,7 @@ func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out
 		var c Counts
 		began := time.Now()
 		sql := t.render("merge.sql.tmpl", sqlData{Source: s.st.source(t, s.created)})
-		if err := tx.QueryRow(ctx, sql, s.spec.Store, src).Scan(&c.Created, &c.Updated, &c.Stale); err != nil {
+		if err := tx.QueryRow(ctx, sql, s.spec.Store, src, s.spec.StartedAt).Scan(&c.Created, &c.Updated, &c.Stale); err != nil {
 			return fmt.Errorf("merge %s: %w", t.name, err)
 		}
 		c.Staged = n

@@ -17,7 +17,7 @@ var sqlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	// Placeholders; the real functions are bound per table in render.
 	"keyEq": nop, "keyParam": nop, "gidOf": nop, "cols": nop, "keys": nop,
 	"changed": nop, "notOlder": nop, "older": nop, "newerThan": nop, "notNewerThan": nop,
-	"insertValues": nop, "updates": nop, "image": nop,
+	"insertValues": nop, "updates": nop, "image": nop, "tombKeys": nop, "newer": nop, "keptFrom": nop, "mirrorUpdated": nop,
 }).ParseFS(sqlFiles, "sql/*.sql.tmpl"))
 
 func nop(...string) string { return "" }
@@ -68,13 +68,8 @@ func (t *table) sqlFuncs() template.FuncMap {
 			return fmt.Sprintf("%s.%s = split_part(%s, ' ', 1) AND %s.%s = split_part(%s, ' ', 2)",
 				a, t.keys[0], p, a, t.keys[1], p)
 		},
-		"gidOf": func(a string) string {
-			if len(t.keys) == 1 {
-				return a + "." + t.keys[0]
-			}
-			return "(" + a + "." + t.keys[0] + " || ' ' || " + a + "." + t.keys[1] + ")"
-		},
-		"keys": func() string { return strings.Join(t.keys, ", ") },
+		"gidOf": func(a string) string { return gidOf(t, a) },
+		"keys":  func() string { return strings.Join(t.keys, ", ") },
 		"cols": func(prefix string) string {
 			names := t.colNames()
 			for i := range names {
@@ -99,6 +94,36 @@ func (t *table) sqlFuncs() template.FuncMap {
 				return "true"
 			}
 			return fmt.Sprintf("(%[1]s.updated_at IS NULL OR %[2]s.updated_at IS NULL OR %[2]s.updated_at >= %[1]s.updated_at)", a, b)
+		},
+		// newer: b's updated_at is later than a's (or a has none).
+		"newer": func(a, b string) string {
+			if !t.timed {
+				return "false"
+			}
+			return fmt.Sprintf("(%[2]s.updated_at > %[1]s.updated_at OR (%[1]s.updated_at IS NULL AND %[2]s.updated_at IS NOT NULL))", a, b)
+		},
+		// keptFrom: the row was written after $3 (a snapshot's start) and its
+		// table has no updated_at to say whether the snapshot's row is older.
+		"keptFrom": func(a string) string {
+			if t.timed {
+				return "($3::timestamptz IS NOT NULL AND false)"
+			}
+			return "($3::timestamptz IS NOT NULL AND " + a + ".synced_at >= $3::timestamptz)"
+		},
+		"mirrorUpdated": func(a string) string {
+			if !t.timed {
+				return "NULL::timestamptz"
+			}
+			return a + ".updated_at"
+		},
+		// tombKeys: the GIDs whose mirror_tombstones row refuses a's insert:
+		// its own and its parents'.
+		"tombKeys": func(a string) []string {
+			out := []string{gidOf(t, a)}
+			for _, c := range t.parents() {
+				out = append(out, a+"."+c.parentCol)
+			}
+			return out
 		},
 		"older": func(a, b string) string {
 			if !t.timed {
@@ -161,6 +186,28 @@ func (t *table) sqlFuncs() template.FuncMap {
 	}
 }
 
+// gidOf is the SQL expression of a row's GID in relation a: the key, or
+// for a pair key its two GIDs separated by a space.
+func gidOf(t *table, a string) string {
+	if len(t.keys) == 1 {
+		return a + "." + t.keys[0]
+	}
+	return "(" + a + "." + t.keys[0] + " || ' ' || " + a + "." + t.keys[1] + ")"
+}
+
+// parents lists the relations in which t's rows are the children.
+func (t *table) parents() []childRef {
+	var out []childRef
+	for _, p := range tableOrder {
+		for _, c := range p.children {
+			if c.table == t {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 // imageCols are the columns of a change row's before and after images after
 // store: every column but raw and content_hash.
 func (t *table) imageCols() []string {
@@ -174,7 +221,7 @@ func (t *table) imageCols() []string {
 }
 
 // applySource is the relation an Apply merges from: its rows as a JSON
-// array in $3, typed by the table's own row type.
+// array in $4, typed by the table's own row type.
 func (t *table) applySource() string {
-	return "jsonb_populate_recordset(NULL::" + t.name + ", $3::jsonb)"
+	return "jsonb_populate_recordset(NULL::" + t.name + ", $4::jsonb)"
 }

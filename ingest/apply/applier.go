@@ -50,6 +50,9 @@ func (a *Applier) Apply(ctx context.Context, tx pgx.Tx, d webhooks.Delivery) (we
 		return webhooks.Ignored, nil
 	}
 	b, err := mirror.FromWebhook(d.Store, d.Topic, d.Payload, d.TriggeredAt)
+	if err == nil {
+		err = b.Validate()
+	}
 	if errors.Is(err, mirror.ErrUnsupportedTopic) || errors.Is(err, mirror.ErrInvalidRow) {
 		// Retrying cannot make it pass; reconciliation catches up.
 		log.Warn("webhook delivery cannot be mirrored; ignored", "error", err.Error())

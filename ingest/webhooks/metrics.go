@@ -36,6 +36,7 @@ type Metrics struct {
 	receive    prometheus.Histogram
 	pending    prometheus.Gauge
 	applied    *prometheus.CounterVec
+	batches    *prometheus.CounterVec
 }
 
 // NewMetrics creates the inbox's collectors and registers them with reg:
@@ -44,6 +45,7 @@ type Metrics struct {
 //	shopsync_webhook_receive_seconds                   time to answer one
 //	shopsync_webhook_pending                           stored, not yet applied
 //	shopsync_webhook_applied_total{topic,outcome}      application attempts
+//	shopsync_webhook_apply_batches_total{mode}         claimed batches by how they were applied
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -65,8 +67,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "shopsync_webhook_applied_total",
 			Help: "Attempts to apply stored deliveries to the mirror, by topic and outcome.",
 		}, []string{"topic", "outcome"}),
+		batches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shopsync_webhook_apply_batches_total",
+			Help: "Batches of claimed deliveries by how they were applied: batch (all at once), one_by_one (the applier cannot batch, or one delivery was claimed), fell_back (the batch failed and was applied one by one).",
+		}, []string{"mode"}),
 	}
-	for _, c := range []prometheus.Collector{m.deliveries, m.receive, m.pending, m.applied} {
+	for _, c := range []prometheus.Collector{m.deliveries, m.receive, m.pending, m.applied, m.batches} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -94,4 +100,19 @@ func (m *Metrics) setPending(n int64) {
 		return
 	}
 	m.pending.Set(float64(n))
+}
+
+// Modes of applying one claimed batch, the values of
+// shopsync_webhook_apply_batches_total's mode label.
+const (
+	BatchApplied  = "batch"
+	BatchOneByOne = "one_by_one"
+	BatchFellBack = "fell_back"
+)
+
+func (m *Metrics) batchApplied(mode string) {
+	if m == nil {
+		return
+	}
+	m.batches.WithLabelValues(mode).Inc()
 }

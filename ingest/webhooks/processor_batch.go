@@ -53,13 +53,9 @@ func (p *Processor) ProcessBatch(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("webhooks: claim deliveries: %w", err)
 	}
-	results := make([]result, 0, len(claimed))
-	for _, d := range claimed {
-		r, err := p.applyOne(ctx, tx, d)
-		if err != nil {
-			return 0, err
-		}
-		results = append(results, r)
+	results, err := p.applyAll(ctx, tx, claimed)
+	if err != nil {
+		return 0, err
 	}
 	if len(results) > 0 {
 		if err := p.mark(ctx, tx, results); err != nil {
@@ -82,6 +78,91 @@ func scanDelivery(row pgx.CollectableRow) (Delivery, error) {
 		d.TriggeredAt = triggered.Time
 	}
 	return d, err
+}
+
+// applyAll applies the claimed deliveries: all at once when the Applier
+// can (BatchApplier), else, or when that fails, one by one. Only a failure
+// of the transaction itself (or ctx ending) is returned as an error.
+func (p *Processor) applyAll(ctx context.Context, tx pgx.Tx, claimed []Delivery) ([]result, error) {
+	if ba, ok := p.applier.(BatchApplier); ok && len(claimed) > 1 {
+		results, ok, err := p.applyBatch(ctx, tx, ba, claimed)
+		if err != nil || ok {
+			if ok {
+				p.cfg.Metrics.batchApplied(BatchApplied)
+			}
+			return results, err
+		}
+	} else if len(claimed) > 0 {
+		p.cfg.Metrics.batchApplied(BatchOneByOne)
+	}
+	results := make([]result, 0, len(claimed))
+	for _, d := range claimed {
+		r, err := p.applyOne(ctx, tx, d)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// applyBatch applies every claimed delivery through one ApplyBatch call
+// under a savepoint; ok is false when the Applier failed (its savepoint is
+// rolled back and nothing of it remains), for the caller to go one by one.
+func (p *Processor) applyBatch(ctx context.Context, tx pgx.Tx, ba BatchApplier, claimed []Delivery) (_ []result, ok bool, _ error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("webhooks: savepoint: %w", err)
+	}
+	outcomes, applyErr := p.safeApplyBatch(ctx, sp, ba, claimed)
+	if ctx.Err() != nil {
+		return nil, false, ctx.Err()
+	}
+	if applyErr == nil && len(outcomes) != len(claimed) {
+		applyErr = fmt.Errorf("webhooks: batch applier returned %d outcomes for %d deliveries", len(outcomes), len(claimed))
+	}
+	if applyErr == nil && tx.Conn().PgConn().TxStatus() == 'E' {
+		applyErr = fmt.Errorf("webhooks: batch applier left the transaction aborted after a failed statement")
+	}
+	results := make([]result, len(claimed))
+	for i, d := range claimed {
+		if applyErr != nil {
+			break
+		}
+		switch outcomes[i] {
+		case Processed:
+			results[i] = result{d: d, status: StatusProcessed, metric: ApplyProcessed}
+		case Ignored:
+			results[i] = result{d: d, status: StatusIgnored, metric: ApplyIgnored}
+		default:
+			applyErr = fmt.Errorf("webhooks: batch applier returned invalid outcome %d", int(outcomes[i]))
+		}
+	}
+	if applyErr != nil {
+		if err := sp.Rollback(ctx); err != nil {
+			return nil, false, fmt.Errorf("webhooks: roll back to savepoint: %w", err)
+		}
+		p.cfg.Metrics.batchApplied(BatchFellBack)
+		p.log.LogAttrs(ctx, slog.LevelWarn, "webhook batch apply failed; applying its deliveries one by one",
+			slog.Int("deliveries", len(claimed)), slog.String("error", errorText(applyErr)))
+		return nil, false, nil
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return nil, false, fmt.Errorf("webhooks: release savepoint: %w", err)
+	}
+	return results, true, nil
+}
+
+// safeApplyBatch is safeApply for a batch.
+func (p *Processor) safeApplyBatch(ctx context.Context, tx pgx.Tx, ba BatchApplier, ds []Delivery) (outcomes []Outcome, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.log.LogAttrs(ctx, slog.LevelError, "webhook batch applier panicked",
+				slog.Int("deliveries", len(ds)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			outcomes, err = nil, fmt.Errorf("webhooks: batch applier panicked: %v", v)
+		}
+	}()
+	return ba.ApplyBatch(ctx, tx, ds)
 }
 
 // applyOne applies one delivery under a savepoint. Only a failure of the

@@ -255,3 +255,88 @@ func TestContentFlowsToEveryDestination(t *testing.T) {
 		require.Contains(t, resources, r)
 	}
 }
+
+// The fast path: after a plan that created a collection before its product
+// existed in the destination, the change event of the destination product
+// the applier created (what the relay publishes from the mirror row written
+// from the answer) makes the planner plan the waiting member, without a
+// full plan; and a content change in the source plans the content family.
+func TestContentEventsCompleteMembership(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	dst := f.dsts[0]
+	tee := f.addProduct(f.src, f.srcLoc, "tee", "Tee", []variant{{"M", "TEE-M", "10.00", 1}})
+	_, err := f.src.CreateCollection(fakeshop.CollectionInput{Title: ptr("Summer"), Handle: ptr("summer"), ProductIDs: []int64{tee.ID}})
+	require.NoError(t, err)
+	f.snapshotAll()
+	require.Positive(t, f.plan())
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	c := collectionByHandle(dst, "summer")
+	require.NotNil(t, c)
+	require.Empty(t, memberHandles(dst, c), "the collection was planned before its product existed")
+
+	dtee := gid("Product", dst.ProductByHandle("tee").ID)
+	require.NoError(t, f.planner.PlanContentEvents(f.ctx, []events.ChangeEvent{
+		{Store: dst.Domain(), Resource: events.Product, GID: dtee, Operation: events.Create}}))
+	require.Equal(t, 1, f.count(`SELECT count(*)::int FROM plan_deltas WHERE resource = 'collection_product' AND status = 'pending'`))
+	require.NoError(t, f.applier(f.config()).RunOnce(f.ctx))
+	require.Equal(t, []string{"tee"}, memberHandles(dst, c))
+
+	// A destination product no source collection holds plans nothing.
+	other := f.addProduct(dst, f.dstLocs[0], "local", "Local", []variant{{"M", "LOC", "1.00", 1}})
+	before := f.count(`SELECT count(*)::int FROM plan_deltas`)
+	require.NoError(t, f.planner.PlanContentEvents(f.ctx, []events.ChangeEvent{
+		{Store: dst.Domain(), Resource: events.Product, GID: gid("Product", other.ID), Operation: events.Create}}))
+	require.Equal(t, before, f.count(`SELECT count(*)::int FROM plan_deltas`))
+
+	// A page created in the source (reconciliation's only path: Shopify has
+	// no page webhooks) is planned by its change event.
+	faq, err := f.src.CreatePage(fakeshop.PageInput{Title: ptr("FAQ"), Handle: ptr("faq")})
+	require.NoError(t, err)
+	f.snapshotAll(f.src)
+	require.NoError(t, f.planner.PlanContentEvents(f.ctx, []events.ChangeEvent{
+		{Store: f.src.Domain(), Resource: events.Page, GID: gid("Page", faq.ID), Operation: events.Create}}))
+	require.Equal(t, 1, f.count(`SELECT count(*)::int FROM plan_deltas WHERE resource = 'page' AND status = 'pending'`))
+}
+
+// Field and delete policies apply to content as to products: a title
+// create_only is written when the page is created and never after, and
+// delete policy unpublish hides a page and an article deleted in the source
+// (collections and blogs have no published state and stay).
+func TestContentFollowsLinkPolicies(t *testing.T) {
+	f := newFixture(t, fixtureOptions{link: map[string]any{"delete_policy": "unpublish", "field_policies": `{"title": "create_only"}`}})
+	dst := f.dsts[0]
+	page, err := f.src.CreatePage(fakeshop.PageInput{Title: ptr("About"), Handle: ptr("about"), Body: ptr("<p>a</p>")})
+	require.NoError(t, err)
+	blog, err := f.src.CreateBlog(fakeshop.BlogInput{Title: ptr("News"), Handle: ptr("news")})
+	require.NoError(t, err)
+	art, err := f.src.CreateArticle(fakeshop.ArticleInput{BlogID: blog.ID, Title: ptr("Hi"), Handle: ptr("hi"), Author: ptr("Ann")})
+	require.NoError(t, err)
+	col, err := f.src.CreateCollection(fakeshop.CollectionInput{Title: ptr("Sale"), Handle: ptr("sale")})
+	require.NoError(t, err)
+	f.snapshotAll()
+	f.converge()
+	require.Equal(t, "About", pageByHandle(dst, "about").Title)
+
+	_, err = f.src.UpdatePage(page.ID, fakeshop.PageInput{Title: ptr("About us"), Body: ptr("<p>b</p>")})
+	require.NoError(t, err)
+	f.snapshotAll(f.src)
+	f.converge()
+	p := pageByHandle(dst, "about")
+	require.Equal(t, "About", p.Title, "title is create_only")
+	require.Equal(t, "<p>b</p>", p.Body)
+
+	require.NoError(t, f.src.DeletePage(page.ID))
+	require.NoError(t, f.src.DeleteArticle(art.ID))
+	require.NoError(t, f.src.DeleteCollection(col.ID))
+	f.snapshotAll(f.src)
+	f.converge()
+	p = pageByHandle(dst, "about")
+	require.NotNil(t, p, "unpublished, not deleted")
+	require.Nil(t, p.PublishedAt)
+	db := blogByHandle(dst, "news")
+	a := articleByHandle(dst, db.ID, "hi")
+	require.NotNil(t, a)
+	require.Nil(t, a.PublishedAt)
+	require.NotNil(t, collectionByHandle(dst, "sale"), "collections have no published state: kept")
+	require.Zero(t, f.plan())
+}

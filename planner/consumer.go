@@ -166,7 +166,8 @@ func (c *Consumer) plan(ctx context.Context, evs []events.ChangeEvent) error {
 		return err
 	}
 	var errs []error
-	errs = append(errs, c.p.PlanOrderEvents(ctx, evs)) // orders_events.go
+	errs = append(errs, c.p.PlanOrderEvents(ctx, evs))   // orders_events.go
+	errs = append(errs, c.p.PlanContentEvents(ctx, evs)) // content_events.go
 	for _, lk := range lks {
 		if len(lk.Keys) > c.cfg.FullPlanAbove {
 			c.p.log.Info("planner: many keys changed, planning the link fully", "link", lk.Link.ID,

@@ -2,7 +2,6 @@ package applier
 
 import (
 	"encoding/json"
-	"strconv"
 )
 
 // adjustDesired is an adjust_inventory delta's desired: move the source's
@@ -37,9 +36,10 @@ func (c *inventoryAdjustCall) write(b *docBuilder, a string) {
 	for i, it := range c.items {
 		changes[i] = map[string]any{
 			"inventoryItemId": it.InventoryItemGID, "locationId": it.LocationGID, "delta": it.Delta,
+			// No ledgerDocumentUri: Shopify refuses one when adjusting
+			// "available" (INVALID_AVAILABLE_DOCUMENT); the batch's
+			// referenceDocumentUri names the write.
 			"changeFromQuantity": nil,
-			// Names the count in Shopify's history, for people.
-			"ledgerDocumentUri": "shopsync://inventory-ledger/" + strconv.FormatInt(it.LedgerID, 10),
 		}
 	}
 	in := map[string]any{

@@ -17,6 +17,8 @@ type Metrics struct {
 	deltas   *prometheus.CounterVec
 	requests *prometheus.CounterVec
 	points   *prometheus.CounterVec
+	// inventory: see inventory_metrics.go.
+	inventory *inventoryMetrics
 }
 
 // NewMetrics creates the collectors and registers them with reg.
@@ -49,6 +51,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			*c = existing
 		}
 	}
+	inv, err := newInventoryMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	m.inventory = inv
 	return m, nil
 }
 

@@ -85,6 +85,9 @@ func (w *Writer) recordTx(ctx context.Context, tx pgx.Tx, o *outcome) error {
 	if err := w.recordEchoes(ctx, tx, r.echoes); err != nil {
 		return err
 	}
+	if err := w.recordInventoryOutcome(ctx, tx, o.ds, r); err != nil {
+		return err
+	}
 
 	var (
 		ids      []int64

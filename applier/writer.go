@@ -101,6 +101,12 @@ func (w *Writer) Run(ctx context.Context, once bool) error {
 		// nothing means done. (Idle only after it could be a request that
 		// ended meanwhile and left deltas to retry.)
 		wasIdle := w.idle()
+		// Levels changed since last confirmed are read first: what they
+		// count (two-way) is pending before the read below.
+		if err := w.observeInventory(ctx); err != nil {
+			fail(err)
+			break
+		}
 		ds, err := loadPending(ctx, w.db, w.store, w.skipList(), w.cfg.ReadBatch)
 		if err != nil {
 			fail(err)

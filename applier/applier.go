@@ -65,10 +65,12 @@ func New(deps Deps, cfg Config) (*Applier, error) {
 func (a *Applier) Holder() string { return a.cfg.Holder }
 
 // destinations lists the stores to write to: every destination, and the
-// source of a link that syncs orders (destination orders are recreated there).
+// source of a two-way inventory link (destination sales move its stock) or
+// of a link that syncs orders (destination orders are recreated there).
 func (a *Applier) destinations(ctx context.Context) ([]string, error) {
 	rows, err := a.db.Query(ctx, `SELECT domain FROM stores
 		WHERE role = 'destination'
+		   OR domain IN (SELECT source_store FROM links WHERE enabled AND inventory_mode = 'two_way')
 		   OR domain IN (SELECT source_store FROM links WHERE enabled AND sync_orders)
 		ORDER BY domain`)
 	if err != nil {

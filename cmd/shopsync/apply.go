@@ -123,10 +123,9 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 	acfg.Metrics = metrics.applier
 	observer := applier.NewObserver(metrics.transport)
 	clients := map[string]graphql.Client{}
+	// The source too: the applier writes to it only for a two-way
+	// inventory link (destination sales move its stock).
 	for _, st := range cfg.Stores {
-		if st.Role != config.RoleDestination {
-			continue
-		}
 		if o.dest != "" && o.dest != st.Name && !strings.EqualFold(o.dest, st.Domain) {
 			continue
 		}

@@ -49,6 +49,17 @@
 //   - archive → productUpdate(status ARCHIVED); unpublish →
 //     productUpdate(status DRAFT); delete → productDelete. A product already
 //     gone (or already hidden) is settled without a call.
+//   - content (pack_content.go): collection, page, blog and article create
+//     and update → collectionCreate/Update, pageCreate/Update, blogCreate/
+//     Update, articleCreate/Update (an unpublish is an update of
+//     isPublished; a create carries its handle, so a retried create is
+//     refused as TAKEN rather than made twice); delete → collectionDelete,
+//     pageDelete, blogDelete, articleDelete ("not found" settles it).
+//     Custom collection members (resource collection_product) →
+//     collectionRemoveProducts then collectionAddProducts, 250 ids a call;
+//     both are idempotent. The answers update the destination mirror
+//     (members included) and id_map; no applier_writes rows are kept for
+//     content yet.
 //
 // Several mutations share one HTTP request as aliases (each costs its own
 // points) up to Config.MaxRequestCost, within Shopify's 1,000-point cap.

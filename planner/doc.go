@@ -34,6 +34,14 @@
 // plan orders after products; PlanOrders and PlanOrderEvents (the Consumer,
 // on order change events) plan a few orders.
 //
+// Content (content.go, sql/content_*.sql): every full plan also plans the
+// link's collections, pages, blogs and articles, matched by handle (an
+// article by "<blog handle>/<article handle>"), in a transaction of its own
+// after the products family, so that a custom collection's members map
+// through the product pairs in id_map; a member whose product is not created
+// yet waits for a later plan, which the consumer starts as soon as the
+// created product's change event arrives (PlanContentEvents).
+//
 // Keys: a product delta's key is its handle when the link matches by handle,
 // else the source product's GID (its variants carry the SKUs or barcodes);
 // price-only updates (resource variant) share their product's key; inventory

@@ -179,6 +179,7 @@ func describeSync(f *fixture) string {
 	for _, q := range []string{
 		`SELECT operation || ' ' || status, count(*) FROM plan_deltas GROUP BY 1 ORDER BY 1`,
 		`SELECT coalesce(error, '-'), count(*) FROM plan_deltas WHERE error IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
+		`SELECT operation || ' ' || status || ' ' || desired::text, count(*) FROM plan_deltas GROUP BY 1 ORDER BY 1 LIMIT 20`,
 		`SELECT store || ' ' || status, count(*) FROM webhook_deliveries GROUP BY 1 ORDER BY 1`,
 		`SELECT 'inventory_sync', count(*) FROM inventory_sync UNION ALL SELECT 'inventory_reads', count(*) FROM inventory_reads
 		 UNION ALL SELECT 'unconfirmed reads', count(*) FROM inventory_reads r JOIN inventory_levels l ON l.store = r.store

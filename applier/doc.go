@@ -31,7 +31,12 @@
 //     the destination does not stock yet is inventoryActivate with the
 //     quantity. inventorySetQuantities is all or nothing: a userError whose
 //     field names an index fails that item (CHANGE_FROM_QUANTITY_STALE as
-//     "stale": the planner re-plans from the mirror) and the rest go again.
+//     "stale": the level is read again, then planned again) and the rest go
+//     again.
+//   - adjust_inventory (two-way, to the source) → inventoryAdjustQuantities,
+//     up to 250 changes per call, a level at most once per call, under an
+//     @idempotent key derived from the delta ids and without
+//     changeFromQuantity: deltas commute, so concurrent sales add up.
 //   - price-only updates (resource variant) → productVariantsBulkUpdate, one
 //     call per product.
 //   - product create and update → productSet with the full variant set
@@ -63,6 +68,54 @@
 //
 // Several mutations share one HTTP request as aliases (each costs its own
 // points) up to Config.MaxRequestCost, within Shopify's 1,000-point cap.
+//
+// # Inventory
+//
+// One-way: the source's quantity is set in every linked destination through
+// the link's location map (set_inventory, planned by the planner), guarded
+// by changeFromQuantity, the destination quantity it was planned against. A
+// level the destination does not stock yet is activated with the quantity.
+// A set refused as CHANGE_FROM_QUANTITY_STALE (someone changed the level
+// meanwhile) is never forced: the level is read again and the planner plans
+// again from what the read found.
+//
+// Two-way: a sale (or any change) in a destination moves the source by the
+// same delta, and the source's new quantity then flows one-way to every
+// other destination. What makes this exact:
+//
+//   - Webhooks only say that a level changed: their timestamps have whole
+//     seconds, so two deliveries within one second cannot be ordered and a
+//     late one may leave the mirror behind the store. A Writer therefore
+//     reads (nodes(ids:)) every tracked level of its store whose mirror
+//     version changed since it last confirmed it (inventory_reads), and
+//     mirrors what the read found. The planner sets nothing from a level not
+//     yet confirmed (shopsync_inventory_settled).
+//   - Per link, item and mapped location inventory_sync keeps a baseline:
+//     the destination quantity shopsync last wrote there or last counted
+//     there. A destination level read at q with baseline b sold b - q
+//     since: one statement records the count in inventory_ledger, plans an
+//     adjust_inventory delta of q - b on the source and moves the baseline
+//     to q. A change is counted once however many webhooks announce it, and
+//     sales in several destinations are separate deltas that add up at the
+//     source.
+//   - Our own writes never travel back: a set's outcome moves the baseline to
+//     the quantity written in the same transaction as the mirror and
+//     applier_writes (so its echo webhook, carrying that quantity, counts
+//     nothing; view inventory_echoes lists them), and a level with a write
+//     under way (an applier_attempts row) is not read until its outcome is
+//     recorded; a read that raced a write (inventory_reads.read_at moved) is
+//     dropped and made again.
+//   - While counted changes wait to reach the source, or a destination holds
+//     other than its baseline, the planner sets nothing on that pair: the
+//     source first takes the sales, then its quantity comes back.
+//   - Tracking starts when a pair is first seen in step (or first set):
+//     changes a destination made before then are overwritten by the link's
+//     first sync, the source being the truth when a link starts.
+//
+// Visibility: view inventory_sync_status (per item and location: both
+// quantities, last sync, lag), inventory_ledger, and the metrics
+// shopsync_inventory_sync_lag_seconds, shopsync_inventory_changes_counted_total
+// and shopsync_inventory_levels_read_total.
 //
 // # Budget
 //

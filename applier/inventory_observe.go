@@ -14,7 +14,7 @@ import (
 	"github.com/shopsync/shopsync/schema/events"
 )
 
-// Inventory reads (see inventory_doc.go): a Writer confirms, by reading
+// Inventory reads (see the package doc, Inventory): a Writer confirms, by reading
 // them from Shopify, the levels of synced items whose mirror rows changed
 // since it last confirmed them, and counts what a two-way destination sold.
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopsync/shopsync/schema"
@@ -126,7 +127,7 @@ func (p *pipeline) waitConverged(within time.Duration) (time.Duration, diff) {
 			for _, c := range p.procs() {
 				p.t.Logf("%s output (end):\n%s", c.name, c.tail(4000))
 			}
-			p.t.Fatalf("not converged within %v: %v\nplan deltas: %s", within, last, p.deltaSummary())
+			p.t.Fatalf("not converged within %v: %v\nfakeshop webhooks: %+v\nplan deltas: %s", within, last, p.srv.WebhookStats(), p.deltaSummary())
 		}
 		time.Sleep(500 * time.Millisecond) // polling the stores, not synchronising
 	}
@@ -141,6 +142,9 @@ type audit struct {
 	attempts   int64  // attempts counted on the plan's deltas
 	pending    int    // deltas not yet applied, failed or superseded
 	failed     int
+	// settledChecked is the number of settled deltas whose audit rows
+	// waitAudited matched with their attempts.
+	settledChecked int
 }
 
 // readAudit reads ClickHouse and PostgreSQL.
@@ -148,10 +152,7 @@ func (p *pipeline) readAudit() audit {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	opts, err := schema.ParseClickHouseDSN(p.chDSN)
-	require.NoError(p.t, err)
-	ch, err := clickhouse.Open(opts)
-	require.NoError(p.t, err)
+	ch := p.clickhouse()
 	defer ch.Close()
 	var a audit
 	var raw uint64
@@ -164,17 +165,62 @@ func (p *pipeline) readAudit() audit {
 	return a
 }
 
-// waitAudited waits until the applier has nothing pending and every audit
-// row has left the outbox, then checks one row per attempt.
+// waitAudited waits until every audit row has left the PostgreSQL outbox,
+// then checks one audit row per attempt: ClickHouse has no copies of an
+// attempt, and every settled delta (applied, failed or superseded) has as
+// many rows as the attempts counted on it. Pending deltas may have an
+// attempt under way, so they are left out.
 func (p *pipeline) waitAudited(within time.Duration) audit {
 	p.t.Helper()
 	var a audit
 	require.Eventually(p.t, func() bool {
 		a = p.readAudit()
-		return a.outbox == 0 && a.pending == 0
-	}, within, 500*time.Millisecond, "audit outbox or pending deltas did not drain: %+v\n%s", &a, p.applier.tail(3000))
+		return a.outbox == 0
+	}, within, 500*time.Millisecond, "the audit outbox did not drain: %+v\n%s", &a, p.applier.tail(3000))
 	require.Equal(p.t, a.rows, a.attemptIDs, "audit rows are not one per attempt id: %+v", a)
+
+	ctx := context.Background()
+	attempts := map[uint64]int64{}
+	rows, err := p.db.Query(ctx, `SELECT id, attempts FROM plan_deltas WHERE status <> 'pending' AND attempts > 0`)
+	require.NoError(p.t, err)
+	for rows.Next() {
+		var id uint64
+		var n int64
+		require.NoError(p.t, rows.Scan(&id, &n))
+		attempts[id] = n
+	}
+	require.NoError(p.t, rows.Err())
+	ch := p.clickhouse()
+	defer ch.Close()
+	audited := map[uint64]int64{}
+	crows, err := ch.Query(ctx, `SELECT delta_id, count() FROM audit_writes FINAL GROUP BY delta_id`)
+	require.NoError(p.t, err)
+	for crows.Next() {
+		var id, n uint64
+		require.NoError(p.t, crows.Scan(&id, &n))
+		audited[id] = int64(n)
+	}
+	require.NoError(p.t, crows.Err())
+	var mismatched []string
+	for id, n := range attempts {
+		if audited[id] != n {
+			mismatched = append(mismatched, fmt.Sprintf("delta %d: %d attempts, %d audit rows", id, n, audited[id]))
+		}
+	}
+	slices.Sort(mismatched)
+	require.Empty(p.t, mismatched, "settled deltas whose attempts and audit rows differ (%d of %d)", len(mismatched), len(attempts))
+	a.settledChecked = len(attempts)
 	return a
+}
+
+// clickhouse opens the case's ClickHouse database.
+func (p *pipeline) clickhouse() driver.Conn {
+	p.t.Helper()
+	opts, err := schema.ParseClickHouseDSN(p.chDSN)
+	require.NoError(p.t, err)
+	ch, err := clickhouse.Open(opts)
+	require.NoError(p.t, err)
+	return ch
 }
 
 // mirrorDuplicates counts live mirror rows sharing a store and handle,
@@ -206,4 +252,35 @@ func (p *pipeline) deltaSummary() string {
 		fmt.Fprintf(&b, "\n  %s %s %s %q: %d", st, res, op, reason, n)
 	}
 	return b.String()
+}
+
+// pendingDeltas counts deltas not yet applied.
+func (p *pipeline) pendingDeltas() int {
+	p.t.Helper()
+	var n int
+	require.NoError(p.t, p.db.QueryRow(context.Background(), `SELECT count(*) FROM plan_deltas WHERE status = 'pending'`).Scan(&n))
+	return n
+}
+
+// waitSettled waits until the plan has nothing pending across two full
+// plans in a row: the destinations equal the plan and the planner agrees.
+func (p *pipeline) waitSettled(within, planEvery time.Duration) {
+	p.t.Helper()
+	deadline := time.Now().Add(within)
+	quietSince := time.Time{}
+	for {
+		n := p.pendingDeltas()
+		switch {
+		case n > 0:
+			quietSince = time.Time{}
+		case quietSince.IsZero():
+			quietSince = time.Now()
+		case time.Since(quietSince) > 2*planEvery+time.Second:
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the plan does not settle within %v: %d deltas pending; by kind:%s", within, n, p.deltaSummary())
+		}
+		time.Sleep(250 * time.Millisecond) // polling the plan table
+	}
 }

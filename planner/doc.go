@@ -47,4 +47,13 @@
 // price-only updates (resource variant) share their product's key; inventory
 // deltas are keyed "<source inventory item GID> <destination location GID>";
 // order deltas by the destination order's GID.
+//
+// Inventory: set_inventory (the source's quantity, guarded by the
+// destination's as changeFromQuantity) is planned for one-way and two-way
+// links alike, but only once the levels are settled
+// (shopsync_inventory_settled, migration 00013): read-confirmed by the
+// applier, and, two-way, with no counted destination change still on its
+// way to the source. The applier plans those adjust_inventory deltas itself
+// when it counts a destination's change (keyed "ledger <id>"); a plan never
+// supersedes them, since each carries one counted change.
 package planner

@@ -37,6 +37,12 @@ import (
 //	BENCH ingest_webhook_receipt_to_kafka_p99_ms
 //	BENCH ingest_webhook_receipt_to_kafka_p50_ms
 //	BENCH ingest_webhook_sustained_per_s   deliveries sent per second, all answered 200
+//
+// Baseline, in the same run: the same number of bare messages produced at
+// the same rate straight to Kafka and read back (kafkaRoundTrip):
+//
+//	BENCH ingest_webhook_baseline_kafka_round_trip_p99_ms
+//	BENCH ingest_webhook_baseline_kafka_round_trip_p50_ms
 func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 	rate := envInt(b, "SHOPSYNC_BENCH_WEBHOOK_RATE", 1000)
 	seconds := envInt(b, "SHOPSYNC_BENCH_WEBHOOK_SECONDS", 10)
@@ -149,9 +155,13 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		slices.Sort(latencies)
 		p := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
 		sustained := float64(n) / sendTook.Seconds()
+		base := kafkaRoundTrip(b, bs, rate, n)
+		bp := func(q float64) time.Duration { return base[int(q*float64(len(base)-1))] }
 		fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_p99_ms %.1f ms\n", ms(p(0.99)))
 		fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_p50_ms %.1f ms\n", ms(p(0.50)))
 		fmt.Printf("BENCH ingest_webhook_sustained_per_s %.0f deliveries/s\n", sustained)
+		fmt.Printf("BENCH ingest_webhook_baseline_kafka_round_trip_p99_ms %.1f ms\n", ms(bp(0.99)))
+		fmt.Printf("BENCH ingest_webhook_baseline_kafka_round_trip_p50_ms %.1f ms\n", ms(bp(0.50)))
 		b.ReportMetric(ms(p(0.99)), "p99-ms")
 		b.Logf("%d deliveries in %s: p50 %s, p90 %s, p99 %s, max %s", n, sendTook.Round(time.Millisecond),
 			p(0.5).Round(100*time.Microsecond), p(0.9).Round(100*time.Microsecond), p(0.99).Round(100*time.Microsecond), latencies[len(latencies)-1].Round(time.Millisecond))

@@ -28,10 +28,10 @@ type ProcessorConfig struct {
 	Metrics *Metrics
 }
 
-// DefaultProcessorConfig is batches of 100, a 1 s poll, DefaultRetryPolicy
+// DefaultProcessorConfig is batches of 500, a 1 s poll, DefaultRetryPolicy
 // and retries without end.
 func DefaultProcessorConfig() ProcessorConfig {
-	return ProcessorConfig{BatchSize: 100, PollInterval: time.Second, Retry: DefaultRetryPolicy()}
+	return ProcessorConfig{BatchSize: 500, PollInterval: time.Second, Retry: DefaultRetryPolicy()}
 }
 
 // Validate reports a setting that cannot work, naming it.

@@ -286,3 +286,17 @@ func TestOrderStockTakenOncePerInventoryMode(t *testing.T) {
 		})
 	}
 }
+
+// A destination's history (orders placed before its link was made) is not
+// recreated in the source; only orders placed since are.
+func TestOrdersBeforeTheLinkAreNotRecreated(t *testing.T) {
+	f := orderFixture(t, "handle", "none")
+	dst, dloc := f.dsts[0], f.dstLocs[0]
+	dp := f.addProduct(dst, dloc, "pen", "Pen", []variant{{"One", "PEN", "1.00", 9}})
+	old := sell(t, dst, fakeshop.LineItemInput{VariantID: dst.Variants(dp)[0].ID, Quantity: 1})
+	f.mirrorOrders(dst)
+	f.exec(`UPDATE links SET created_at = (SELECT created_at FROM orders WHERE gid = $1) + interval '1 second'`, gid("Order", old.ID))
+	require.Empty(t, f.planOrders())
+	f.exec(`UPDATE links SET created_at = created_at - interval '1 second'`)
+	require.Equal(t, map[string]int{"create_order": 1}, f.planOrders())
+}

@@ -26,11 +26,14 @@ CREATE TEMP TABLE plan_orders_stage ON COMMIT DROP AS
 WITH link AS (
     SELECT * FROM links WHERE id = $1 AND enabled AND sync_orders
 ),
+-- Orders placed since the link was made, not the destination's history
+-- (Shopify's times are whole seconds); an index range (orders_created).
 dorders AS (
     SELECT o.*
     FROM link l
     JOIN orders o ON o.store = l.destination_store AND o.deleted_at IS NULL
     WHERE ($2::text[] IS NULL OR o.gid = ANY($2::text[]))
+      AND o.created_at >= date_trunc('second', l.created_at)
 ),
 pairs AS (
     SELECT m.destination_gid, m.source_gid
@@ -77,6 +80,8 @@ lines AS (
         ORDER BY c.rank
         LIMIT 1
     ) mt ON true
+    -- Lines are matched only for the orders to create.
+    WHERE o.cancelled_at IS NULL AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.destination_gid = o.gid)
 ),
 order_lines AS (
     SELECT order_gid,
@@ -140,9 +145,6 @@ creates AS (
     JOIN dorders o ON true
     JOIN order_lines ol ON ol.order_gid = o.gid
     WHERE o.cancelled_at IS NULL
-      -- Orders placed since the link was made, not the destination's history
-      -- (Shopify's times are whole seconds).
-      AND coalesce(o.created_at, o.processed_at) >= date_trunc('second', l.created_at)
       AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.destination_gid = o.gid)
 ),
 cancels AS (

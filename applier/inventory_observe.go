@@ -18,19 +18,33 @@ import (
 // them from Shopify, the levels of synced items whose mirror rows changed
 // since it last confirmed them, and counts what a two-way destination sold.
 
-// readBatch is how many levels one read asks for (nodes(ids:)).
-const readBatch = 100
+// readBatch is how many levels one read asks for (nodes(ids:)), and
+// roundBatches how many reads one round of a Writer makes at most.
+const (
+	readBatch    = 100
+	roundBatches = 10
+)
 
 // seedEvery spaces the statements that start tracking newly synced pairs.
 const seedEvery = 5 * time.Second
 
-// lastSeed is when each store's Writer last seeded (a Writer keeps no
-// inventory state of its own; stores are few).
-var lastSeed sync.Map // store → time.Time
+// scanShare bounds the database time the look-ups for changed levels take:
+// after a look-up that took d, the next waits 1/scanShare × d (they scan
+// every tracked level of the store, milliseconds for thousands of levels,
+// about a second for 300,000 on a loaded machine).
+const scanShare = 0.1
+
+// observeState is when each store's Writer may next seed and look up
+// changed levels (a Writer keeps no inventory state of its own; stores are
+// few).
+type observeState struct{ nextSeed, nextScan time.Time }
+
+var observed sync.Map // store → observeState
 
 // levelRead is one level to confirm.
 type levelRead struct {
 	item, location, gid string
+	version             int64
 	readAt              time.Time
 }
 
@@ -38,36 +52,67 @@ type levelRead struct {
 // then reads the levels that changed and records what the reads found. It
 // does nothing (one query) when nothing changed.
 func (w *Writer) observeInventory(ctx context.Context) error {
-	if last, ok := lastSeed.Load(w.store); !ok || time.Since(last.(time.Time)) > seedEvery {
+	var st observeState
+	if v, ok := observed.Load(w.store); ok {
+		st = v.(observeState)
+	}
+	now := time.Now()
+	if now.Before(st.nextScan) {
+		return nil
+	}
+	if !now.Before(st.nextSeed) {
 		if _, err := w.db.Exec(ctx, sqlText("inventory_seed.sql"), w.store); err != nil {
 			return fmt.Errorf("applier: seed inventory tracking of %s: %w", w.store, err)
 		}
-		lastSeed.Store(w.store, time.Now())
+		st.nextSeed = time.Now().Add(max(seedEvery, time.Duration(float64(time.Since(now))/scanShare)))
 	}
+	// A burst of changes (a snapshot, a bulk edit) is read several batches
+	// at a time, between the Writer's rounds of pending deltas.
+	for range roundBatches {
+		n, err := w.observeBatch(ctx, &st)
+		if err != nil || n < readBatch {
+			return err
+		}
+	}
+	return nil
+}
+
+// observeBatch reads up to readBatch changed levels and records what the
+// reads found; it returns how many levels had changed.
+func (w *Writer) observeBatch(ctx context.Context, st *observeState) (int, error) {
+	start := time.Now()
 	rows, err := w.db.Query(ctx, sqlText("inventory_changed.sql"), w.store, readBatch)
 	if err != nil {
-		return fmt.Errorf("applier: levels to read on %s: %w", w.store, err)
+		return 0, fmt.Errorf("applier: levels to read on %s: %w", w.store, err)
 	}
 	todo, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (levelRead, error) {
 		var l levelRead
-		err := r.Scan(&l.item, &l.location, &l.gid, &l.readAt)
+		err := r.Scan(&l.item, &l.location, &l.gid, &l.version, &l.readAt)
 		return l, err
 	})
 	if err != nil {
-		return fmt.Errorf("applier: levels to read on %s: %w", w.store, err)
+		return 0, fmt.Errorf("applier: levels to read on %s: %w", w.store, err)
 	}
+	st.nextScan = time.Now().Add(time.Duration(float64(time.Since(start)) / scanShare))
+	observed.Store(w.store, *st)
 	if len(todo) == 0 {
-		return nil
+		return 0, nil
 	}
 	objs, err := w.readLevels(ctx, todo)
 	if err != nil {
 		// A failed read is tried again on the next round; the levels stay
 		// unconfirmed, so nothing is planned or counted from them meanwhile.
 		w.log.WarnContext(ctx, "reading inventory levels failed", "levels", len(todo), "err", err)
-		return nil
+		return 0, nil
 	}
-	return inTx(ctx, w.db, func(tx pgx.Tx) error { return w.recordReads(ctx, tx, todo, objs) })
+	return len(todo), inTx(ctx, w.db, func(tx pgx.Tx) error { return w.recordReads(ctx, tx, todo, objs) })
 }
+
+// levelsQuery reads levels by GID, with what mirror.FromGraphQL needs.
+const levelsQuery = `query ShopsyncLevels($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on InventoryLevel { id createdAt updatedAt item { id } location { id }
+    quantities(names: ["available", "on_hand"]) { name quantity updatedAt } } }
+}`
 
 // readLevels reads the levels' current quantities from the store: the
 // truth a webhook only hints at.
@@ -79,10 +124,7 @@ func (w *Writer) readLevels(ctx context.Context, ls []levelRead) (map[string]jso
 	var data struct {
 		Nodes []json.RawMessage `json:"nodes"`
 	}
-	req := &graphql.Request{OpName: "ShopsyncLevels", Variables: map[string]any{"ids": ids}, Query: `query ShopsyncLevels($ids: [ID!]!) {
-  nodes(ids: $ids) { ... on InventoryLevel { id createdAt updatedAt item { id } location { id }
-    quantities(names: ["available", "on_hand"]) { name quantity updatedAt } } }
-}`}
+	req := &graphql.Request{OpName: "ShopsyncLevels", Variables: map[string]any{"ids": ids}, Query: levelsQuery}
 	if err := w.client.MakeRequest(ctx, req, &graphql.Response{Data: &data}); err != nil {
 		return nil, err
 	}
@@ -107,13 +149,23 @@ func (w *Writer) readLevels(ctx context.Context, ls []levelRead) (map[string]jso
 // written by the applier while it was being read is left for the next
 // round: the read may or may not include that write.
 func (w *Writer) recordReads(ctx context.Context, tx pgx.Tx, ls []levelRead, objs map[string]json.RawMessage) error {
-	items, locs, reads := make([]string, 0, len(ls)), make([]string, 0, len(ls)), make([]time.Time, 0, len(ls))
+	items, locs := make([]string, 0, len(ls)), make([]string, 0, len(ls))
+	reads, versions := make([]time.Time, 0, len(ls)), make([]int64, 0, len(ls))
 	for _, l := range ls {
 		if objs[levelKey(l.item, l.location)] != nil {
-			items, locs, reads = append(items, l.item), append(locs, l.location), append(reads, l.readAt)
+			items, locs = append(items, l.item), append(locs, l.location)
+			reads, versions = append(reads, l.readAt), append(versions, l.version)
 		}
 	}
-	rows, err := tx.Query(ctx, sqlText("inventory_unchanged.sql"), w.store, items, locs, reads)
+	// The mirror's own lock on this store's levels (package mirror takes it
+	// before writing them; it is reentrant): no webhook lands on a level
+	// between the check below and the read's record, where it would be
+	// overwritten by the older read.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
+		"shopsync.mirror/"+w.store+"/"+events.InventoryLevel.Table()); err != nil {
+		return fmt.Errorf("lock the mirror's levels: %w", err)
+	}
+	rows, err := tx.Query(ctx, sqlText("inventory_unchanged.sql"), w.store, items, locs, reads, versions)
 	if err != nil {
 		return fmt.Errorf("recheck levels read: %w", err)
 	}

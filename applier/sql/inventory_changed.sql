@@ -3,7 +3,7 @@
 -- leaving out those the applier is writing right now (their outcome
 -- confirms them).
 -- $1 store, $2 how many.
-SELECT r.inventory_item_gid, r.location_gid, il.gid, r.read_at
+SELECT r.inventory_item_gid, r.location_gid, il.gid, il.version, r.read_at
 FROM inventory_reads r
 JOIN inventory_levels il ON il.store = r.store AND il.inventory_item_gid = r.inventory_item_gid
  AND il.location_gid = r.location_gid AND il.deleted_at IS NULL

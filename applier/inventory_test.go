@@ -53,7 +53,7 @@ func stockCatalog(t testing.TB, f *fixture, products, qty int) []stockedItem {
 }
 
 // Concurrent random sales in every store, two-way, with fakeshop delivering
-// webhooks twice, late and out of order: every store ends with the initial
+// webhooks twice, late and out of order, and losing some answers to writes: every store ends with the initial
 // stock minus all the sales, each destination's counted changes add up to
 // exactly its sales (nothing lost, nothing counted twice), and no write
 // came from an echo (a count that is not a sale would be positive, or would
@@ -69,6 +69,9 @@ func TestTwoWayInventoryConcurrentSales(t *testing.T) {
 	p := startInventoryPipeline(t, f, pipelineOptions{mode: "two_way", planEvery: 100 * time.Millisecond, faults: fakeshop.Faults{
 		WebhookDuplicateRate: 0.3, WebhookDelayRate: 0.3, WebhookMaxDelay: 400 * time.Millisecond,
 		WebhookReorderRate: 0.3, WebhookReorderWindow: 300 * time.Millisecond,
+		// Writes whose answers are lost on the way back: retried under the
+		// same @idempotent key, they must not move stock twice.
+		GraphQLLostResponseRate: 0.1,
 	}})
 	shops := append([]*fakeshop.Shop{f.src}, f.dsts...)
 	// Sales start once the sync follows every pair: a pair not yet followed

@@ -31,6 +31,15 @@ func FromGraphQL(store string, object []byte) (Batch, error) {
 	if err := json.Unmarshal(object, &head); err != nil {
 		return Batch{}, fmt.Errorf("%w: graphql object: %v", ErrInvalidRow, err)
 	}
+	return FromGraphQLNode(store, head.ID, head.ParentID, object)
+}
+
+// FromGraphQLNode is FromGraphQL for a caller that has read the object's id
+// and __parentId already (shopify/bulk's Reader has, for every line): the
+// object is decoded once fewer, which is a fifth of a snapshot's decoding.
+// id and parentID must be the object's own.
+func FromGraphQLNode(store, id, parentID string, object []byte) (Batch, error) {
+	head := struct{ ID, ParentID string }{id, parentID}
 	c := gqlConv{store: store, raw: object, parent: head.ParentID}
 	var (
 		b   Batch

@@ -147,10 +147,8 @@ func (c *gqlConv) variant(raw []byte, productGID string) (Batch, error) {
 	}
 	b := Batch{Rows: []Row{v}}
 	if len(o.InventoryItem) > 0 && string(o.InventoryItem) != "null" {
-		var item struct {
-			ID      string `json:"id"`
-			Tracked *bool  `json:"tracked"`
-		}
+		// Decoded once, for the variant's reference and the item's row.
+		var item gqlInventoryItem
 		if err := json.Unmarshal(o.InventoryItem, &item); err != nil {
 			return Batch{}, err
 		}
@@ -158,7 +156,7 @@ func (c *gqlConv) variant(raw []byte, productGID string) (Batch, error) {
 			v.InventoryItemGID = &item.ID
 		}
 		if item.Tracked != nil { // the whole item was read, not just its id
-			ib, err := c.inventoryItem(o.InventoryItem)
+			ib, err := c.inventoryItemFrom(o.InventoryItem, &item)
 			if err != nil {
 				return Batch{}, err
 			}
@@ -168,22 +166,30 @@ func (c *gqlConv) variant(raw []byte, productGID string) (Batch, error) {
 	return b, nil
 }
 
+// gqlInventoryItem is an InventoryItem as the client's fragment reads it.
+type gqlInventoryItem struct {
+	ID               string  `json:"id"`
+	SKU              *string `json:"sku"`
+	Tracked          *bool   `json:"tracked"`
+	RequiresShipping *bool   `json:"requiresShipping"`
+	UnitCost         *struct {
+		Amount number `json:"amount"`
+	} `json:"unitCost"`
+	CreatedAt       *string  `json:"createdAt"`
+	UpdatedAt       *string  `json:"updatedAt"`
+	InventoryLevels *gqlConn `json:"inventoryLevels"`
+}
+
 func (c *gqlConv) inventoryItem(raw []byte) (Batch, error) {
-	var o struct {
-		ID               string  `json:"id"`
-		SKU              *string `json:"sku"`
-		Tracked          *bool   `json:"tracked"`
-		RequiresShipping *bool   `json:"requiresShipping"`
-		UnitCost         *struct {
-			Amount number `json:"amount"`
-		} `json:"unitCost"`
-		CreatedAt       *string  `json:"createdAt"`
-		UpdatedAt       *string  `json:"updatedAt"`
-		InventoryLevels *gqlConn `json:"inventoryLevels"`
-	}
+	var o gqlInventoryItem
 	if err := json.Unmarshal(raw, &o); err != nil {
 		return Batch{}, err
 	}
+	return c.inventoryItemFrom(raw, &o)
+}
+
+// inventoryItemFrom builds an item's rows from raw, already decoded into o.
+func (c *gqlConv) inventoryItemFrom(raw []byte, o *gqlInventoryItem) (Batch, error) {
 	stripped, err := withoutKeys(raw, o.InventoryLevels != nil, "inventoryLevels")
 	if err != nil {
 		return Batch{}, err

@@ -50,7 +50,7 @@ func (l MirrorLoader) LoadSnapshot(ctx context.Context, b Batch, records iter.Se
 		}
 		// Raw aliases the reader's buffer, and the rows keep it until
 		// their batch is staged.
-		rows, err := mirror.FromGraphQL(b.Store, bytes.Clone(rec.Raw))
+		rows, err := mirror.FromGraphQLNode(b.Store, rec.ID, rec.ParentID, bytes.Clone(rec.Raw))
 		if err == nil {
 			err = snap.Add(ctx, strconv.FormatInt(n, 10), rows.Rows...)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopsync/shopsync/applier"
@@ -31,6 +32,8 @@ type inventoryPipeline struct {
 	app    *applier.Applier
 	mu     sync.Mutex
 	first  error
+	// reg holds the applier's metrics and the inventory collector.
+	reg *prometheus.Registry
 }
 
 type pipelineOptions struct {
@@ -78,6 +81,10 @@ func startInventoryPipeline(t testing.TB, f *fixture, o pipelineOptions) *invent
 	require.NoError(t, err)
 
 	acfg := f.config()
+	p.reg = prometheus.NewRegistry()
+	acfg.Metrics, err = applier.NewMetrics(p.reg)
+	require.NoError(t, err)
+	p.reg.MustRegister(applier.NewInventoryCollector(f.pool))
 	acfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	p.app = f.applier(acfg)
 	run := func(name string, fn func(context.Context) error) {
@@ -122,4 +129,30 @@ func available(sh *fakeshop.Shop, itemID, locationID int64) int {
 		return -1
 	}
 	return l.Quantity(fakeshop.QtyAvailable)
+}
+
+// metric sums a gathered metric family's values (a histogram's sample
+// counts), over every label; -1 when the family is missing.
+func (p *inventoryPipeline) metric(t testing.TB, name string) float64 {
+	t.Helper()
+	mfs, err := p.reg.Gather()
+	require.NoError(t, err)
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		sum := 0.0
+		for _, m := range mf.GetMetric() {
+			switch {
+			case m.GetGauge() != nil:
+				sum += m.GetGauge().GetValue()
+			case m.GetCounter() != nil:
+				sum += m.GetCounter().GetValue()
+			case m.GetHistogram() != nil:
+				sum += float64(m.GetHistogram().GetSampleCount())
+			}
+		}
+		return sum
+	}
+	return -1
 }

@@ -158,6 +158,12 @@ func TestTwoWayInventoryConcurrentSales(t *testing.T) {
 	require.Positive(t, f.count(`SELECT count(*)::int FROM inventory_echoes`))
 	// Visibility: every pair tracked, in step now.
 	require.Equal(t, 3*len(items), f.count(`SELECT count(*)::int FROM inventory_sync_status WHERE in_sync AND lag_seconds = 0`))
+	require.Equal(t, float64(3*len(items)), p.metric(t, "shopsync_inventory_tracked_levels"))
+	require.Zero(t, p.metric(t, "shopsync_inventory_out_of_sync_levels"))
+	require.Zero(t, p.metric(t, "shopsync_inventory_max_lag_seconds"))
+	require.Positive(t, p.metric(t, "shopsync_inventory_sync_lag_seconds"), "no set's lag observed")
+	require.Positive(t, p.metric(t, "shopsync_inventory_changes_counted_total"))
+	require.Positive(t, p.metric(t, "shopsync_inventory_levels_read_total"))
 	t.Logf("sales %v; adjustments applied %d; sets applied %d; stale sets %d; echoes recognised %d", sold, adjusts,
 		f.count(`SELECT count(*)::int FROM plan_deltas WHERE operation = 'set_inventory' AND status = 'applied'`),
 		f.count(`SELECT count(*)::int FROM plan_deltas WHERE operation = 'set_inventory' AND error LIKE 'stale:%'`),

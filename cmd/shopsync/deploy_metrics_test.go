@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopsync/shopsync/applier"
 	"github.com/shopsync/shopsync/ingest/reconcile"
 	"github.com/shopsync/shopsync/ingest/runs"
 	"github.com/shopsync/shopsync/ingest/snapshot"
@@ -46,7 +47,7 @@ func (r *metricRecorder) Register(c prometheus.Collector) error {
 	var kind string
 	switch c.(type) {
 	// Gauge first: a Gauge also has a Counter's methods.
-	case prometheus.Gauge, *prometheus.GaugeVec, *statusCollector:
+	case prometheus.Gauge, *prometheus.GaugeVec, *statusCollector, *applier.InventoryCollector:
 		kind = "gauge"
 	case prometheus.Counter, *prometheus.CounterVec:
 		kind = "counter"

@@ -58,6 +58,9 @@ func newApplierMetrics(reg prometheus.Registerer, db *pgxpool.Pool) (applierMetr
 	if err = reg.Register(newStatusCollector(db)); err != nil {
 		return m, err
 	}
+	if err = reg.Register(applier.NewInventoryCollector(db)); err != nil {
+		return m, err
+	}
 	return m, nil
 }
 

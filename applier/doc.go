@@ -113,9 +113,11 @@
 //     first sync, the source being the truth when a link starts.
 //
 // Visibility: view inventory_sync_status (per item and location: both
-// quantities, last sync, lag), inventory_ledger, and the metrics
+// quantities, last sync, lag), inventory_ledger, the metrics
 // shopsync_inventory_sync_lag_seconds, shopsync_inventory_changes_counted_total
-// and shopsync_inventory_levels_read_total.
+// and shopsync_inventory_levels_read_total, and, read from the view at
+// scrape time (InventoryCollector), shopsync_inventory_out_of_sync_levels
+// and shopsync_inventory_max_lag_seconds per destination.
 //
 // # Budget
 //

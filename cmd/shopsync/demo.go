@@ -230,6 +230,7 @@ func (r *demoRun) loop(ctx context.Context, pipeDone <-chan error) error {
 	idleTicks := 0
 	var lastLine string
 	nextVerify := time.Time{}
+	lastAnalyze := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -264,6 +265,15 @@ func (r *demoRun) loop(ctx context.Context, pipeDone <-chan error) error {
 		if synced {
 			continue
 		}
+		// The demo's tables grow from empty within seconds, faster than
+		// autovacuum analyzes them: fresh statistics keep the planner's
+		// joins on their intended plans while the destinations fill.
+		if time.Since(lastAnalyze) > 10*time.Second {
+			if err := analyzeMirror(ctx, r.pool); err != nil && ctx.Err() == nil {
+				return err
+			}
+			lastAnalyze = time.Now()
+		}
 		if p.idle() {
 			idleTicks++
 		} else {
@@ -276,6 +286,9 @@ func (r *demoRun) loop(ctx context.Context, pipeDone <-chan error) error {
 		}
 		ok, err := r.summary(ctx)
 		if err != nil {
+			if ctx.Err() != nil {
+				continue // --duration ran out (or Ctrl-C) while verifying
+			}
 			return err
 		}
 		if !ok {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -100,19 +101,28 @@ func demoEdit(ctx context.Context, out io.Writer, st demoState, o demoEditOption
 
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	var errs []error
-	for _, dest := range []string{demoEU, demoOutlet} {
+	dests := []string{demoEU, demoOutlet}
+	lines := make([]string, len(dests))
+	errs := make([]error, len(dests))
+	var wg sync.WaitGroup
+	for i, dest := range dests {
 		c, err := shopClient(dest)
 		if err != nil {
 			return err
 		}
-		took, err := waitForTitle(ctx, c, handle, title, start)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", dest, err))
-			fmt.Fprintf(out, "  %s: not there after %s\n", dest, time.Since(start).Round(time.Millisecond))
-			continue
-		}
-		fmt.Fprintf(out, "  %s: arrived after %s\n", dest, took.Round(time.Millisecond))
+		wg.Go(func() {
+			took, err := waitForTitle(ctx, c, handle, title, start)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", dest, err)
+				lines[i] = fmt.Sprintf("  %s: not there after %s", dest, time.Since(start).Round(time.Millisecond))
+				return
+			}
+			lines[i] = fmt.Sprintf("  %s: arrived after %s", dest, took.Round(time.Millisecond))
+		})
+	}
+	wg.Wait()
+	for _, l := range lines {
+		fmt.Fprintln(out, l)
 	}
 	return errors.Join(errs...)
 }

@@ -189,6 +189,9 @@ func runPipeline(ctx context.Context, pc pipelineConfig) error {
 		if err := resolveLinkLocations(gctx, planPool, log); err != nil {
 			return quiet(err)
 		}
+		if err := analyzeMirror(gctx, planPool); err != nil {
+			return quiet(err)
+		}
 		// One full plan before the change events: the events of the start
 		// snapshots then find their deltas already pending, instead of two
 		// plans of the same keys racing each other.
@@ -284,4 +287,18 @@ func resolveLinkLocations(ctx context.Context, pool *pgxpool.Pool, log *slog.Log
 			"destination", u.DestinationRef, "reason", u.Reason)
 	}
 	return tx.Commit(ctx)
+}
+
+// mirrorTables are the tables the planner's joins read.
+const mirrorTables = "products, variants, inventory_items, inventory_levels, locations, id_map, plan_deltas, link_locations"
+
+// analyzeMirror refreshes the statistics of the tables the planner joins.
+// Tables a start snapshot just filled may not have been analyzed yet
+// (autovacuum analyzes at most once a naptime, later on a busy server), and
+// a join planned over an "empty" table picks nested loops that take minutes.
+func analyzeMirror(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, err := pool.Exec(ctx, "ANALYZE "+mirrorTables); err != nil {
+		return fmt.Errorf("analyze the mirror's tables: %w", err)
+	}
+	return nil
 }

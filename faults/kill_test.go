@@ -51,12 +51,12 @@ func TestKill9(t *testing.T) {
 	}
 	found(t, "killed in turn: %s", strings.Join(log, ", "))
 	took, d := p.waitConverged(*flagConverge)
-	a := p.waitAudited(2 * time.Minute)
 	dup := d.duplicated + p.mirrorDuplicates()
 	r.sent = cat.changes * len(p.dsts)
 	r.lost = d.missing + d.wrong + d.extra
 	r.applied = r.sent - r.lost
 	r.duplicated = dup
+	a := p.waitAudited(2 * time.Minute)
 	for _, c := range p.procs() {
 		require.True(t, c.running(), "%s is not running at the end:\n%s", c.name, c.tail(3000))
 	}

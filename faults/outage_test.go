@@ -141,19 +141,27 @@ func outageCase(t *testing.T, what string, p *pipeline, tw *throwaway, during fu
 	if during != nil {
 		during(deg)
 	}
+	// A component should ride out the outage with clear logs, not exit; the
+	// case restarted it (as a supervisor would) to check nothing was lost,
+	// but the exit is a failure.
+	defer func() {
+		if len(dead) > 0 {
+			t.Errorf("components exited during the %s outage: %v", what, dead)
+		}
+	}()
 
 	took, d := p.waitConverged(*flagConverge)
+	dup := d.duplicated + p.mirrorDuplicates()
+	r.sent = cat.changes * len(p.dsts)
+	r.lost = d.missing + d.wrong + d.extra
+	r.applied = r.sent - r.lost
+	r.duplicated = dup
 	a := p.waitAudited(2 * time.Minute)
 	var unpublished int
 	require.Eventually(t, func() bool {
 		return p.db.QueryRow(context.Background(), `SELECT count(*) FROM change_outbox WHERE published_at IS NULL`).Scan(&unpublished) == nil &&
 			unpublished == 0
 	}, 2*time.Minute, 500*time.Millisecond, "mirror changes left unpublished to Kafka")
-	dup := d.duplicated + p.mirrorDuplicates()
-	r.sent = cat.changes * len(p.dsts)
-	r.lost = d.missing + d.wrong + d.extra
-	r.applied = r.sent - r.lost
-	r.duplicated = dup
 	found(t, "destinations equal the plan %v after; every mirror change published; audit outbox drained, %d rows for %d attempt ids, "+
 		"%d settled deltas with one row per attempt", took.Round(time.Millisecond), a.rows, a.attemptIDs, a.settledChecked)
 	require.Zero(t, dup)

@@ -46,13 +46,12 @@ func TestShopifyFaults(t *testing.T) {
 
 	took, d := p.waitConverged(*flagConverge)
 	stats := p.srv.WebhookStats()
-	a := p.waitAudited(time.Minute)
 	dup := d.duplicated + p.mirrorDuplicates()
-
 	r.sent = cat.changes * len(p.dsts)
 	r.lost = d.missing + d.wrong + d.extra
 	r.applied = r.sent - r.lost
 	r.duplicated = dup
+	a := p.waitAudited(time.Minute)
 	found(t, "destinations equal the plan %v after the last change (reconcile interval %v, full snapshot %v); webhooks %+v",
 		took.Round(time.Millisecond), reconcile, snapshot, stats)
 	found(t, "audit: %d rows for %d attempt ids (%d copies folded), %d settled deltas with one row per attempt, %d deltas failed",

@@ -31,6 +31,7 @@ type diff struct {
 	extra      int // a destination product with no live source product
 	duplicated int // products beyond the first with the same handle
 	examples   []string
+	handles    []string // of the first differences
 }
 
 func (d diff) clean() bool { return d.missing+d.wrong+d.extra+d.duplicated == 0 }
@@ -69,6 +70,11 @@ func (p *pipeline) compare() diff {
 	}
 	var d diff
 	note := func(format string, args ...any) {
+		if len(d.handles) < 3 && len(args) > 1 {
+			if h, ok := args[1].(string); ok {
+				d.handles = append(d.handles, h)
+			}
+		}
 		if len(d.examples) < 5 {
 			d.examples = append(d.examples, fmt.Sprintf(format, args...))
 		}
@@ -127,7 +133,8 @@ func (p *pipeline) waitConverged(within time.Duration) (time.Duration, diff) {
 			for _, c := range p.procs() {
 				p.t.Logf("%s output (end):\n%s", c.name, c.tail(4000))
 			}
-			p.t.Fatalf("not converged within %v: %v\nfakeshop webhooks: %+v\nplan deltas: %s", within, last, p.srv.WebhookStats(), p.deltaSummary())
+			p.t.Fatalf("not converged within %v: %v\nfakeshop webhooks: %+v\nplan deltas: %s\nmirror rows of the first examples: %s",
+				within, last, p.srv.WebhookStats(), p.deltaSummary(), p.mirrorRows(last.handles))
 		}
 		time.Sleep(500 * time.Millisecond) // polling the stores, not synchronising
 	}
@@ -173,21 +180,30 @@ func (p *pipeline) readAudit() audit {
 func (p *pipeline) waitAudited(within time.Duration) audit {
 	p.t.Helper()
 	var a audit
+	// An attempt a killed applier left under way is audited (as
+	// interrupted) by the next holder of the destination's lease, which may
+	// have to wait for the lease to expire: wait for those of settled deltas
+	// (a pending delta's attempt may simply be under way).
+	var underway int
 	require.Eventually(p.t, func() bool {
 		a = p.readAudit()
-		return a.outbox == 0
-	}, within, 500*time.Millisecond, "the audit outbox did not drain: %+v\n%s", &a, p.applier.tail(3000))
+		require.NoError(p.t, p.db.QueryRow(context.Background(), `SELECT count(*) FROM applier_attempts a
+			JOIN plan_deltas d ON d.id = a.delta_id WHERE d.status <> 'pending'`).Scan(&underway))
+		return a.outbox == 0 && underway == 0
+	}, within, 500*time.Millisecond, "the audit outbox or the attempts under way did not drain: %+v, %d under way\n%s", &a, underway, p.applier.tail(3000))
 	require.Equal(p.t, a.rows, a.attemptIDs, "audit rows are not one per attempt id: %+v", a)
 
 	ctx := context.Background()
 	attempts := map[uint64]int64{}
-	rows, err := p.db.Query(ctx, `SELECT id, attempts FROM plan_deltas WHERE status <> 'pending' AND attempts > 0`)
+	statuses := map[uint64]string{}
+	rows, err := p.db.Query(ctx, `SELECT id, attempts, status || ' ' || operation || ' ' || resource FROM plan_deltas WHERE status <> 'pending' AND attempts > 0`)
 	require.NoError(p.t, err)
 	for rows.Next() {
 		var id uint64
 		var n int64
-		require.NoError(p.t, rows.Scan(&id, &n))
-		attempts[id] = n
+		var st string
+		require.NoError(p.t, rows.Scan(&id, &n, &st))
+		attempts[id], statuses[id] = n, st
 	}
 	require.NoError(p.t, rows.Err())
 	ch := p.clickhouse()
@@ -204,11 +220,17 @@ func (p *pipeline) waitAudited(within time.Duration) audit {
 	var mismatched []string
 	for id, n := range attempts {
 		if audited[id] != n {
-			mismatched = append(mismatched, fmt.Sprintf("delta %d: %d attempts, %d audit rows", id, n, audited[id]))
+			mismatched = append(mismatched, fmt.Sprintf("delta %d (%s): %d attempts, %d audit rows", id, statuses[id], n, audited[id]))
 		}
 	}
 	slices.Sort(mismatched)
-	require.Empty(p.t, mismatched, "settled deltas whose attempts and audit rows differ (%d of %d)", len(mismatched), len(attempts))
+	if len(mismatched) > 0 {
+		var byStatus string
+		_ = ch.QueryRow(ctx, `SELECT arrayStringConcat(groupArray(concat(status, ' ', toString(c))), ', ') FROM
+			(SELECT status, count() AS c FROM audit_writes FINAL GROUP BY status)`).Scan(&byStatus)
+		p.t.Fatalf("settled deltas whose attempts and audit rows differ (%d of %d; audit rows by status: %s): %v",
+			len(mismatched), len(attempts), byStatus, mismatched[:min(len(mismatched), 8)])
+	}
 	a.settledChecked = len(attempts)
 	return a
 }
@@ -283,4 +305,25 @@ func (p *pipeline) waitSettled(within, planEvery time.Duration) {
 		}
 		time.Sleep(250 * time.Millisecond) // polling the plan table
 	}
+}
+
+// mirrorRows describes the mirror's rows of some handles, every store, for
+// failure messages.
+func (p *pipeline) mirrorRows(handles []string) string {
+	rows, err := p.db.Query(context.Background(), `SELECT store, handle, gid, title, version, coalesce(updated_at::text, '-'),
+		coalesce(deleted_at::text, 'live'), synced_at::text FROM products WHERE handle = ANY($1) ORDER BY handle, store`, handles)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var store, handle, gid, title, updated, deleted, synced string
+		var version int64
+		if err := rows.Scan(&store, &handle, &gid, &title, &version, &updated, &deleted, &synced); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&b, "\n  %s %s %s %q v%d updated %s deleted %s synced %s", store, handle, gid, short(title), version, updated, deleted, synced)
+	}
+	return b.String()
 }

@@ -39,6 +39,10 @@ func TestVerbatimFields(t *testing.T) {
 	require.NoError(t, err)
 	p.start()
 	took, d := p.waitConverged(*flagConverge)
+	r.sent = len(values) * len(p.dsts)
+	r.lost = d.missing + d.wrong + d.extra
+	r.applied = r.sent - r.lost
+	r.duplicated = d.duplicated + p.mirrorDuplicates()
 
 	// The mirror holds them verbatim too, for every store (the
 	// destinations' rows once their webhooks are in).
@@ -68,10 +72,6 @@ func TestVerbatimFields(t *testing.T) {
 	require.NoError(t, p.db.QueryRow(context.Background(), `SELECT count(*) FROM stores`).Scan(&stores))
 	require.Equal(t, 1+len(p.dsts), stores, "the stores table was touched")
 	a := p.waitAudited(time.Minute)
-	r.sent = len(values) * len(p.dsts)
-	r.lost = d.missing + d.wrong + d.extra
-	r.applied = r.sent - r.lost
-	r.duplicated = d.duplicated + p.mirrorDuplicates()
 	found(t, "every destination and every mirror row equal byte for byte after %v; stores table intact; %d audit rows, one per attempt",
 		took.Round(time.Millisecond), a.rows)
 }

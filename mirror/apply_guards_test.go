@@ -232,3 +232,24 @@ func TestApplyManyEqualsOneByOne(t *testing.T) {
 	// more than that, and every change it wrote is one of the final states'.
 	require.LessOrEqual(t, len(changes(t, manyPool)), len(changes(t, onePool)))
 }
+
+// A complete products snapshot that no longer holds a variant tombstones
+// the variant's inventory item and its levels too.
+func TestCompleteSnapshotDropsAMissingVariantsInventory(t *testing.T) {
+	m, pool := newMirror(t)
+	ctx := t.Context()
+	rows := catalogue(1, t0)
+	for j := 1; j <= 2; j++ {
+		rows = append(rows, inventoryItem(1, j, t0), level(1, j, 1, t0))
+	}
+	_, err := m.Apply(ctx, pool, events.Reconcile, mirror.Batch{Rows: rows})
+	require.NoError(t, err)
+
+	res := snapshot(t, m, true, product(1, t0), variant(1, 1, t0), inventoryItem(1, 1, t0))
+	require.EqualValues(t, 1, res.Tables[events.Variant].Deleted)
+	require.EqualValues(t, 1, res.Tables[events.InventoryItem].Deleted)
+	require.EqualValues(t, 1, res.Tables[events.InventoryLevel].Deleted)
+	require.Equal(t, 1, count(t, pool, `SELECT count(*) FROM inventory_items WHERE deleted_at IS NULL`))
+	require.Equal(t, 1, count(t, pool, `SELECT count(*) FROM inventory_levels WHERE deleted_at IS NULL`))
+	require.Equal(t, 2, count(t, pool, `SELECT count(*) FROM change_outbox WHERE operation = 'delete' AND resource IN ('inventory_item', 'inventory_level')`))
+}

@@ -35,7 +35,9 @@ func TestApplyWaitsForSnapshotCommitLock(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool {
 		var waiting int
-		err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting)
+		// pg_locks is the whole server's: count this test database's only.
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting)
 		return err == nil && waiting == 1
 	}, 10*time.Second, 10*time.Millisecond, "Apply did not wait for the lock")
 	select {

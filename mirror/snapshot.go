@@ -403,6 +403,11 @@ func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out
 			locks = append(locks, tableLock{t, s.spec.Store})
 		}
 	}
+	if opts.Complete {
+		for _, t := range cascadesFrom(s.spec.Family) {
+			locks = append(locks, tableLock{t, s.spec.Store})
+		}
+	}
 	if err := lockTables(ctx, tx, locks); err != nil {
 		return err
 	}
@@ -453,6 +458,11 @@ func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out
 			out[t.resource] = c
 			changes += c.Deleted
 		}
+		n, err := s.cascadeSnapshotTombstones(ctx, tx, out)
+		if err != nil {
+			return err
+		}
+		changes += n
 	}
 	if opts.InTx != nil {
 		if err := opts.InTx(ctx, tx); err != nil {

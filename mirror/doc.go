@@ -52,7 +52,19 @@
 // tombstoned) and deletions (cascading to children). It reports per object
 // whether it was applied, unchanged (a repeated delivery) or stale (older than
 // the mirror). It takes the caller's transaction, so that the inbox row and the
-// mirror change commit together.
+// mirror change commit together. ApplyMany writes many deliveries at once with
+// the same statements (one per table and store for rows, child lists and
+// deletions), deduplicated newest first, and gives each its Results.
+//
+// Tombstones cascade: a deleted object's children go with it, and a variant
+// tombstoned by any cause (a delivery, a complete products snapshot) takes its
+// inventory item and the item's levels. A deletion of an object the mirror
+// never held is kept in mirror_tombstones, so that an older create or update
+// arriving later (reordered webhooks, a snapshot that read the store before
+// the deletion) does not bring it back. An incoming row of equal content but a
+// newer updated_at moves the row's updated_at forward without a change row.
+// collection_products has no updated_at: a snapshot leaves alone its rows
+// written after the snapshot began.
 //
 // # Publishing
 //

@@ -80,6 +80,14 @@
 // commit on PostgreSQL's notification lock), and processors also poll every
 // PollInterval in case a notification is lost.
 //
+// An Applier that is also a BatchApplier (the mirror's is) gets the whole
+// claimed batch in one call, under one savepoint: a few set-based
+// statements for hundreds of deliveries instead of a few round trips each,
+// which is what lets a processor keep up with a burst. If that call fails
+// (a row the database refuses, a panic), its savepoint is rolled back and
+// the batch is applied one delivery at a time, so the bad delivery fails
+// alone and the others are not held back.
+//
 // A failed delivery's next attempt is kept in the memory of the processor
 // that failed it (webhook_deliveries has no column for it), so another
 // processor, or the same one after a restart, may retry it early: that costs

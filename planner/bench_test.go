@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -86,7 +87,7 @@ func seedBench(b *testing.B, pool *pgxpool.Pool) []int64 {
 // baselineScan is the plain join a plan cannot do without, over the same
 // tables: every source variant beside its destination twin (through id_map)
 // and every source product beside its twin, for every link.
-func baselineScan(b *testing.B, pool *pgxpool.Pool, links []int64) time.Duration {
+func baselineScan(b *testing.B, pool rowQuerier, links []int64) time.Duration {
 	ctx := context.Background()
 	start := time.Now()
 	for _, id := range links {
@@ -105,20 +106,41 @@ func baselineScan(b *testing.B, pool *pgxpool.Pool, links []int64) time.Duration
 	return time.Since(start)
 }
 
+type rowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// serialScanCPU is the backends' CPU time of baselineScan with parallel
+// query off (the CPU of parallel workers, short-lived processes, cannot be
+// read after the fact; a plan's statements write, so they run serially too).
+func serialScanCPU(b *testing.B, pool *pgxpool.Pool, links []int64) (time.Duration, bool) {
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
+	require.NoError(b, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`)
+	require.NoError(b, err)
+	return cpuOf(ctx, pool, func() { baselineScan(b, tx, links) })
+}
+
 func BenchmarkPlanner(b *testing.B) {
 	pool := testdb.Postgres(b)
 	ids := seedBench(b, pool)
 	ctx := context.Background()
 	p := planner.New(pool)
 
-	var full, scan time.Duration
+	var full, scan, fullCPU time.Duration
+	var cpuOK bool
 	for b.Loop() {
 		_, err := pool.Exec(ctx, `DELETE FROM plan_deltas`)
 		require.NoError(b, err)
 		scan = baselineScan(b, pool, ids) // warms the same pages the plan reads
-		start := time.Now()
-		r, err := p.Plan(ctx, planner.Options{})
-		full = time.Since(start)
+		var r *planner.Result
+		fullCPU, cpuOK = cpuOf(ctx, pool, func() {
+			start := time.Now()
+			r, err = p.Plan(ctx, planner.Options{})
+			full = time.Since(start)
+		})
 		require.NoError(b, err)
 		require.Len(b, r.Links, 3)
 		for _, l := range r.Links {
@@ -131,13 +153,25 @@ func BenchmarkPlanner(b *testing.B) {
 	fmt.Printf("BENCH planner_full_plan_seconds %.3f s\n", full.Seconds())
 	fmt.Printf("BENCH planner_scan_baseline_seconds %.3f s\n", scan.Seconds())
 	fmt.Printf("BENCH planner_full_plan_vs_scan_ratio %.2f ratio\n", full.Seconds()/scan.Seconds())
+	fmt.Printf("BENCH planner_load_average %s load\n", loadAverage())
+	if scanCPU, ok := serialScanCPU(b, pool, ids); ok && cpuOK {
+		fmt.Printf("BENCH planner_full_plan_db_cpu_seconds %.2f s\n", fullCPU.Seconds())
+		fmt.Printf("BENCH planner_scan_baseline_db_cpu_seconds %.2f s\n", scanCPU.Seconds())
+		fmt.Printf("BENCH planner_full_plan_vs_scan_cpu_ratio %.2f ratio\n", fullCPU.Seconds()/scanCPU.Seconds())
+	} else {
+		fmt.Println("(no CPU figures: PostgreSQL's backends are not readable in /proc here)")
+	}
 
 	// Incremental: one source variant changes; each link plans its product.
 	// The first runs on a connection prepare the statements (tens of
 	// milliseconds, once per connection): warm up before measuring.
 	const warmup, runs = 10, 200
 	var perLink []time.Duration
+	var cpuBefore time.Duration
 	for i := range warmup + runs {
+		if i == warmup {
+			cpuBefore, cpuOK = backendCPU(ctx, pool)
+		}
 		product := 1 + (i*6007)%benchProducts
 		_, err := pool.Exec(ctx, `UPDATE variants SET price = price + 1, version = version + 1
 			WHERE store = 'bench-src.myshopify.com' AND gid = $1`, fmt.Sprintf("gid://shopify/ProductVariant/%d", product*100+1))
@@ -158,8 +192,16 @@ func BenchmarkPlanner(b *testing.B) {
 			}
 		}
 	}
+	cpuAfter, ok := backendCPU(ctx, pool)
 	slices.Sort(perLink)
 	p99 := perLink[len(perLink)*99/100]
+	if ok && cpuOK {
+		// Mean per incremental plan, the one-row UPDATE before each round
+		// included; 10 ms clock ticks, so only the mean is meaningful.
+		fmt.Printf("BENCH planner_incremental_db_cpu_mean_ms %.2f ms\n",
+			float64((cpuAfter-cpuBefore).Microseconds())/1000/float64(len(perLink)))
+	}
 	fmt.Printf("BENCH planner_incremental_p99_ms %.2f ms\n", float64(p99.Microseconds())/1000)
 	fmt.Printf("BENCH planner_incremental_p50_ms %.2f ms\n", float64(perLink[len(perLink)/2].Microseconds())/1000)
+	fmt.Printf("BENCH planner_incremental_load_average %s load\n", loadAverage())
 }

@@ -21,11 +21,12 @@ import (
 // 100 on every Linux this runs on.
 const clockTicks = 100
 
-// backendCPU is the CPU time (user and system) used so far by the backends
-// of the pool's database, and false when it cannot be read (PostgreSQL on
-// another host, or another OS).
+// backendCPU is the CPU time (user and system) used so far by the client
+// backends of the pool's database (not autovacuum's, which come and go), and
+// false when it cannot be read (PostgreSQL on another host, or another OS).
 func backendCPU(ctx context.Context, pool *pgxpool.Pool) (time.Duration, bool) {
-	rows, err := pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	rows, err := pool.Query(ctx, `SELECT pid FROM pg_stat_activity
+		WHERE datname = current_database() AND backend_type = 'client backend'`)
 	if err != nil {
 		return 0, false
 	}

@@ -19,6 +19,7 @@ type catalog struct {
 	rng     *rand.Rand
 	ids     []int64 // live products, in creation order
 	changes int     // creates, updates and deletes made in the source
+	orders  int     // orders placed in the destinations
 	next    int
 }
 

@@ -18,13 +18,13 @@ import (
 // any store or in the mirror, and every settled delta has one audit row per
 // attempt.
 func TestKill9(t *testing.T) {
-	p := newPipeline(t, pipelineOptions{})
+	p := newPipeline(t, pipelineOptions{orders: true})
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	kills := *flagKills
 	churnPerKill := max(*flagChurn/max(kills, 1), 1)
 	r := report(t, fmt.Sprintf("%d products syncing to %d destinations; %d times: kill -9 a component (each in turn, random order) at a random moment "+
-		"(0.2 to 3 s after the last restart), make %d source changes while it is down, restart it after 0.2 to 2 s",
-		*flagProducts, len(p.dsts), kills, churnPerKill))
+		"(0.2 to 3 s after the last restart), make %d source changes and place %d orders in the destinations while it is down, restart it after 0.2 to 2 s",
+		*flagProducts, len(p.dsts), kills, churnPerKill, max(churnPerKill/5, 1)))
 	cat := newCatalog(t, p.src, 6)
 	cat.seed(*flagProducts)
 	p.start()
@@ -42,6 +42,7 @@ func TestKill9(t *testing.T) {
 		require.True(t, c.running(), "%s died on its own before kill %d:\n%s", c.name, i+1, c.tail(3000))
 		c.kill9()
 		cat.churn(churnPerKill)
+		cat.placeOrders(p.dsts, max(churnPerKill/5, 1))
 		time.Sleep(time.Duration(200+rng.IntN(1800)) * time.Millisecond) // down for a while
 		c.start()
 		if c == p.ingest {
@@ -52,7 +53,7 @@ func TestKill9(t *testing.T) {
 	found(t, "killed in turn: %s", strings.Join(log, ", "))
 	took, d := p.waitConverged(*flagConverge)
 	dup := d.duplicated + p.mirrorDuplicates()
-	r.sent = cat.changes * len(p.dsts)
+	r.sent = cat.changes*len(p.dsts) + cat.orders
 	r.lost = d.missing + d.wrong + d.extra
 	r.applied = r.sent - r.lost
 	r.duplicated = dup
@@ -60,8 +61,8 @@ func TestKill9(t *testing.T) {
 	for _, c := range p.procs() {
 		require.True(t, c.running(), "%s is not running at the end:\n%s", c.name, c.tail(3000))
 	}
-	found(t, "destinations equal the plan %v after the last restart; %d duplicates in the stores and mirror; "+
+	found(t, "destinations equal the plan and each of the %d destination orders is in the source once, %v after the last restart; %d duplicates in the stores and mirror; "+
 		"audit %d rows for %d attempt ids, %d settled deltas with one row per attempt",
-		took.Round(time.Millisecond), dup, a.rows, a.attemptIDs, a.settledChecked)
+		cat.orders, took.Round(time.Millisecond), dup, a.rows, a.attemptIDs, a.settledChecked)
 	require.Zero(t, dup)
 }

@@ -17,7 +17,7 @@ var (
 	flagChurn    = flag.Int("faults.churn", 150, "changes made in the source while a case's fault is on")
 	flagKills    = flag.Int("faults.kills", 4, "kill -9 rounds in the kill case")
 	flagOutage   = flag.Duration("faults.outage", 5*time.Second, "how long a service stays down in the outage cases")
-	flagConverge = flag.Duration("faults.converge", 2*time.Minute, "longest wait for destinations to equal the plan")
+	flagConverge = flag.Duration("faults.converge", 3*time.Minute, "longest wait for destinations to equal the plan")
 )
 
 // shopsyncBin is the binary the cases run: SHOPSYNC_BIN (the Makefile passes

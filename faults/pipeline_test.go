@@ -35,6 +35,9 @@ type pipelineOptions struct {
 	// env is added to every process's environment (DSNs of throwaway
 	// services, for the outage cases).
 	env []string
+	// orders also mirrors the orders family, whose destination orders are
+	// created in the source.
+	orders bool
 	// databaseURL and clickhouseDSN replace the per-test databases.
 	databaseURL, clickhouseDSN string
 }
@@ -54,6 +57,7 @@ type pipeline struct {
 	dbURL   string
 	chDSN   string
 	addr    string // ingest's webhook and metrics address
+	orders  bool   // the orders family is synced too
 	ingest  *proc
 	planner *proc
 	applier *proc
@@ -132,14 +136,19 @@ func newPipeline(t *testing.T, o pipelineOptions) *pipeline {
 	p.env = append(p.env, "DATABASE_URL="+p.dbURL, "CLICKHOUSE_DSN="+p.chDSN)
 	p.env = append(p.env, o.env...)
 
+	topics, families := []string{"PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE"}, "products"
+	if o.orders {
+		topics, families = append(topics, orderTopics...), "products,orders"
+		p.orders = true
+	}
 	for _, sh := range p.shops() {
-		for _, topic := range []string{"PRODUCTS_CREATE", "PRODUCTS_UPDATE", "PRODUCTS_DELETE"} {
+		for _, topic := range topics {
 			_, err := sh.CreateWebhookSubscription(fakeshop.WebhookSubscriptionInput{Topic: topic, URI: "http://" + p.addr + webhooks.Path, APIVersion: "2026-01"})
 			require.NoError(t, err)
 		}
 	}
 
-	p.ingest = newProc(t, "ingest", p.env, "ingest", "--config", p.conf, "--listen", p.addr, "--family", "products",
+	p.ingest = newProc(t, "ingest", p.env, "ingest", "--config", p.conf, "--listen", p.addr, "--family", families,
 		"--reconcile-interval", o.reconcile.String(), "--snapshot-interval", o.snapshot.String())
 	p.planner = newProc(t, "planner", p.env, "plan", "--watch", "--every", o.planEvery.String())
 	p.applier = newProc(t, "applier", p.env, "apply", "--config", p.conf)

@@ -108,6 +108,9 @@ func (p *pipeline) compare() diff {
 			}
 		}
 	}
+	if p.orders {
+		p.compareOrders(&d)
+	}
 	return d
 }
 

@@ -86,6 +86,12 @@ func (p *Planner) planContent(ctx context.Context, runID string, l Link, opts Op
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock($1::int4, $2::int4)`, lockClass, int32(l.ID)).Exec(discard)
 	b.Queue(`SELECT set_config('jit', 'off', true)`).Exec(discard)
+	// Hash joins only, as a full plan of products: the sizes of the CTEs
+	// are guessed (a pair list taken for two rows made every collection
+	// scan every member), and a nested loop fed a thousand times the rows it
+	// was planned for runs a thousand times longer.
+	b.Queue(`SELECT set_config('work_mem', $1, true)`, p.workMem).Exec(discard)
+	b.Queue(`SELECT set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true)`).Exec(discard)
 	for _, f := range contentStatements {
 		b.Queue(query(f, shape), args...).Exec(discard)
 	}

@@ -61,9 +61,13 @@ conflicts AS (
     UNION ALL
     SELECT 'article', 'source', 'blank_key', sgid, ARRAY[sgid], ARRAY[key] FROM res WHERE live AND key LIKE '%/'
 ),
+-- The keys a conflict blocks, hashable.
+blocked AS (
+    SELECT DISTINCT b AS key FROM conflicts, unnest(conflicts.blocked) b
+),
 pairs AS (
     SELECT r.* FROM res r
-    WHERE r.key NOT LIKE '%/' AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE r.key = ANY (c.blocked))
+    WHERE r.key NOT LIKE '%/' AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.key = r.key)
       AND (r.live OR r.dgid IS NOT NULL)
 ),
 o AS (

@@ -52,47 +52,76 @@ conflicts AS (
     UNION ALL
     SELECT 'collection', 'source', 'blank_key', sgid, ARRAY[sgid], ARRAY[key] FROM res WHERE live AND key = ''
 ),
+-- The keys a conflict blocks, hashable.
+blocked AS (
+    SELECT DISTINCT b AS key FROM conflicts, unnest(conflicts.blocked) b
+),
 pairs AS (
     SELECT r.* FROM res r
-    WHERE r.key <> '' AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE r.key = ANY (c.blocked))
+    WHERE r.key <> '' AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.key = r.key)
       AND (r.live OR r.dgid IS NOT NULL)
 ),
 -- The live members of the live custom collections, with their product's
 -- twin when it has one.
 members AS MATERIALIZED (
-    SELECT r.key, cp.product_gid AS sprod,
-           coalesce(
-               (SELECT m.destination_gid FROM id_map m
-                JOIN products x ON x.store = $3 AND x.gid = m.destination_gid AND x.deleted_at IS NULL
-                WHERE m.link_id = $1 AND m.resource = 'product' AND m.source_gid = cp.product_gid),
-               (SELECT p.destination_gid FROM plan_stage_pairs p WHERE p.resource = 'product' AND p.source_gid = cp.product_gid)
-           ) AS dprod
+    SELECT r.key, r.dgid, cp.product_gid AS sprod, coalesce(mp.destination_gid, sp2.destination_gid) AS dprod
     FROM pairs r
     JOIN collections s ON s.store = $2 AND s.gid = r.sgid AND s.rules IS NULL
     JOIN collection_products cp ON cp.store = $2 AND cp.collection_gid = r.sgid AND cp.deleted_at IS NULL
     JOIN products sp ON sp.store = $2 AND sp.gid = cp.product_gid AND sp.deleted_at IS NULL
+    LEFT JOIN (
+        SELECT m.source_gid, m.destination_gid FROM id_map m
+        JOIN products x ON x.store = $3 AND x.gid = m.destination_gid AND x.deleted_at IS NULL
+        WHERE m.link_id = $1 AND m.resource = 'product'
+    ) mp ON mp.source_gid = cp.product_gid
+    LEFT JOIN plan_stage_pairs sp2 ON sp2.resource = 'product' AND sp2.source_gid = cp.product_gid
+    WHERE r.live
+),
+-- The live members of the paired destination custom collections, and
+-- whether each is the twin of a source product (only those are removed).
+dmembers AS MATERIALIZED (
+    SELECT r.key, dm.product_gid AS dprod, EXISTS (
+               SELECT 1 FROM id_map x
+               WHERE x.link_id = $1 AND x.resource = 'product' AND x.destination_gid = dm.product_gid) AS synced
+    FROM pairs r
+    JOIN collections s ON s.store = $2 AND s.gid = r.sgid AND s.rules IS NULL
+    JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL AND d.rules IS NULL
+    JOIN collection_products dm ON dm.store = $3 AND dm.collection_gid = r.dgid AND dm.deleted_at IS NULL
     WHERE r.live
 ),
 -- What each paired destination custom collection lacks, and holds beyond
 -- the source's members (twins of source products only).
+adds AS (
+    SELECT m.key, jsonb_agg(DISTINCT m.dprod) AS add
+    FROM members m
+    LEFT JOIN dmembers dm ON dm.key = m.key AND dm.dprod = m.dprod
+    WHERE m.dgid IS NOT NULL AND m.dprod IS NOT NULL AND dm.dprod IS NULL
+    GROUP BY m.key
+),
+removes AS (
+    SELECT dm.key, jsonb_agg(dm.dprod ORDER BY dm.dprod) AS remove
+    FROM dmembers dm
+    LEFT JOIN members m ON m.key = dm.key AND m.dprod = dm.dprod
+    WHERE dm.synced AND m.key IS NULL
+    GROUP BY dm.key
+),
+waiting AS (
+    SELECT key, count(*) AS n FROM members WHERE dprod IS NULL GROUP BY key
+),
 member_diff AS (
-    SELECT r.key, r.sgid, r.dgid,
-           coalesce((SELECT jsonb_agg(DISTINCT mm.dprod) FROM members mm
-                     WHERE mm.key = r.key AND mm.dprod IS NOT NULL
-                       AND NOT EXISTS (SELECT 1 FROM collection_products dm
-                                       WHERE dm.store = $3 AND dm.collection_gid = r.dgid
-                                         AND dm.product_gid = mm.dprod AND dm.deleted_at IS NULL)), '[]') AS add,
-           coalesce((SELECT jsonb_agg(dm.product_gid ORDER BY dm.product_gid) FROM collection_products dm
-                     WHERE dm.store = $3 AND dm.collection_gid = r.dgid AND dm.deleted_at IS NULL
-                       AND EXISTS (SELECT 1 FROM id_map x
-                                   WHERE x.link_id = $1 AND x.resource = 'product' AND x.destination_gid = dm.product_gid)
-                       AND NOT EXISTS (SELECT 1 FROM members mm WHERE mm.key = r.key AND mm.dprod = dm.product_gid)), '[]') AS remove,
-           (SELECT count(*) FROM members mm WHERE mm.key = r.key AND mm.dprod IS NULL) AS waiting
+    SELECT r.key, r.sgid, r.dgid, coalesce(a.add, '[]') AS add, coalesce(x.remove, '[]') AS remove, coalesce(w.n, 0) AS waiting
     FROM pairs r
-    JOIN collections s ON s.store = $2 AND s.gid = r.sgid AND s.rules IS NULL
-    JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL AND d.rules IS NULL
-    CROSS JOIN l
-    WHERE r.live
+    LEFT JOIN adds a ON a.key = r.key
+    LEFT JOIN removes x ON x.key = r.key
+    LEFT JOIN waiting w ON w.key = r.key
+    WHERE r.live AND r.dgid IS NOT NULL AND (a.key IS NOT NULL OR x.key IS NOT NULL)
+      AND EXISTS (SELECT 1 FROM collections d WHERE d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL AND d.rules IS NULL)
+),
+-- The members a collection is created with.
+create_members AS (
+    SELECT key, jsonb_agg(DISTINCT dprod) AS products FROM members
+    WHERE dgid IS NULL AND dprod IS NOT NULL
+    GROUP BY key
 ),
 o AS (
     SELECT coalesce(array_agg(f.col) FILTER (WHERE f.policy = 'ignore'), '{}') AS on_create,
@@ -104,8 +133,7 @@ cmp AS (
            jsonb_build_object('handle', s.handle, 'title', s.title, 'description_html', s.description_html,
                               'sort_order', s.sort_order, 'template_suffix', s.template_suffix)
            || CASE WHEN s.rules IS NOT NULL THEN jsonb_build_object('rules', s.rules)
-                   WHEN d.gid IS NULL THEN jsonb_build_object('products', coalesce(
-                        (SELECT jsonb_agg(DISTINCT mm.dprod) FROM members mm WHERE mm.key = r.key AND mm.dprod IS NOT NULL), '[]'))
+                   WHEN d.gid IS NULL THEN jsonb_build_object('products', coalesce(cm.products, '[]'))
                    ELSE '{}' END AS desired,
            array_remove(ARRAY[
                CASE WHEN s.handle <> d.handle THEN 'handle' END,
@@ -119,6 +147,7 @@ cmp AS (
     CROSS JOIN l
     JOIN collections s ON s.store = $2 AND s.gid = r.sgid
     LEFT JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL
+    LEFT JOIN create_members cm ON cm.key = r.key
     WHERE r.live
 ),
 deltas AS (

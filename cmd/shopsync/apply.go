@@ -6,11 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
-	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/Khan/genqlient/graphql"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
@@ -20,8 +16,6 @@ import (
 	"github.com/shopsync/shopsync/schema"
 	"github.com/shopsync/shopsync/schema/config"
 	"github.com/shopsync/shopsync/schema/endpoints"
-	"github.com/shopsync/shopsync/shopify/client"
-	"github.com/shopsync/shopsync/shopify/transport"
 )
 
 // applyOptions are the flags of `shopsync apply`.
@@ -117,59 +111,11 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 	defer stopMetrics()
 
 	acfg := applier.DefaultConfig()
-	acfg.Logger = logger
 	acfg.InFlight = o.inFlight
 	acfg.MaxDestinations = o.maxDestinations
 	acfg.Metrics = metrics.applier
-	observer := applier.NewObserver(metrics.transport)
-	clients := map[string]graphql.Client{}
-	// The source too: the applier writes to it only for a two-way
-	// inventory link (destination sales move its stock).
-	for _, st := range cfg.Stores {
-		if o.dest != "" && o.dest != st.Name && !strings.EqualFold(o.dest, st.Domain) {
-			continue
-		}
-		c, err := client.New(client.Config{ShopDomain: st.Domain, Endpoint: st.Endpoint, Token: secrets[st.Domain].Token.Reveal(),
-			Transport: transport.Config{Metrics: observer, Logger: logger}, Logger: logger})
-		if err != nil {
-			return fmt.Errorf("store %s: %w", st.Name, err)
-		}
-		clients[st.Domain] = c
-		acfg.Destinations = append(acfg.Destinations, st.Domain)
-	}
-	if len(clients) == 0 {
-		if o.dest != "" {
-			return fmt.Errorf("--dest %q names no destination of %s", o.dest, o.config)
-		}
-		return fmt.Errorf("%s has no destination store", o.config)
-	}
-
-	chOpts, err := schema.ParseClickHouseDSN(endpoints.ClickHouse())
-	if err != nil {
-		return fmt.Errorf("CLICKHOUSE_DSN: %w", err)
-	}
-	ch, err := clickhouse.Open(chOpts)
-	if err != nil {
-		return fmt.Errorf("connect to ClickHouse at %s: %w", schema.Redact(endpoints.ClickHouse()), err)
-	}
-	defer ch.Close()
 	auditCfg := audit.DefaultConfig()
-	auditCfg.Logger = logger
 	auditCfg.Metrics = metrics.audit
-	aw, err := audit.New(pool, ch, auditCfg)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		// Deliver what this run recorded; rows left over wait in the outbox
-		// for the next run.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := aw.Close(cctx); err != nil {
-			logger.Warn("audit rows stay buffered in PostgreSQL until the next run", "err", err)
-		}
-	}()
-
 	mcfg := mirror.DefaultConfig()
 	mcfg.Logger = logger
 	mcfg.Metrics = metrics.mirror
@@ -177,19 +123,23 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 	if err != nil {
 		return err
 	}
-	a, err := applier.New(applier.Deps{
-		DB: pool, Mirror: m, Audit: aw, Observer: observer,
-		Clients: func(store string) (graphql.Client, error) {
-			c, ok := clients[store]
-			if !ok {
-				return nil, fmt.Errorf("store %s is not in %s", store, o.config)
-			}
-			return c, nil
-		},
-	}, acfg)
+	// The source too: the applier writes to it for orders and two-way
+	// inventory (destination sales move its stock).
+	ca, err := newConfiguredApplier(applierParts{cfg: cfg, secrets: secrets, pool: pool, mirror: m, applier: acfg,
+		audit: auditCfg, observer: applier.NewObserver(metrics.transport), log: logger, only: o.dest})
+	if errors.Is(err, errNoApplierStores) {
+		if o.dest != "" {
+			return fmt.Errorf("--dest %q names no store of %s", o.dest, o.config)
+		}
+		return fmt.Errorf("%s has no store", o.config)
+	}
 	if err != nil {
 		return err
 	}
+	// Delivers what this run recorded; rows left over wait in the outbox
+	// for the next run.
+	defer ca.Close(ctx)
+	a := ca.applier
 	if o.once {
 		err = a.RunOnce(ctx)
 	} else {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -20,16 +22,17 @@ import (
 	"github.com/shopsync/shopsync/shopify/transport"
 )
 
-// pipelineApplier is an Applier built from a configuration, with the audit
-// writer and ClickHouse connection it needs closed after it.
-type pipelineApplier struct {
+// configuredApplier is an Applier built from a configuration (what 'shopsync
+// apply' and 'shopsync run' run), with the audit writer and ClickHouse
+// connection it needs closed after it.
+type configuredApplier struct {
 	applier *applier.Applier
 	audit   *audit.Writer
 	ch      clickhouse.Conn
 	log     *slog.Logger
 }
 
-// applierParts are what newPipelineApplier builds an Applier from.
+// applierParts are what newConfiguredApplier builds an Applier from.
 type applierParts struct {
 	cfg      *config.Config
 	secrets  config.Secrets
@@ -42,18 +45,28 @@ type applierParts struct {
 	// replaced by the observer (which forwards to them).
 	transport transport.Config
 	log       *slog.Logger
+	// only limits the applier to one store (its name or domain); empty
+	// means every store.
+	only string
 }
 
-// newPipelineApplier builds an Applier writing to every store of the
+// errNoApplierStores is newConfiguredApplier's error when no store of the
+// configuration is left to write to.
+var errNoApplierStores = errors.New("no store to apply to")
+
+// newConfiguredApplier builds an Applier writing to every store of the
 // configuration, recording its attempts through an audit writer into
 // ClickHouse (CLICKHOUSE_DSN).
-func newPipelineApplier(p applierParts) (*pipelineApplier, error) {
+func newConfiguredApplier(p applierParts) (*configuredApplier, error) {
 	clients := map[string]graphql.Client{}
 	acfg := p.applier
 	acfg.Logger = p.log
 	// The source too, as 'shopsync apply' does: the applier writes to it
 	// for orders and two-way inventory.
 	for _, st := range p.cfg.Stores {
+		if p.only != "" && p.only != st.Name && !strings.EqualFold(p.only, st.Domain) {
+			continue
+		}
 		tc := p.transport
 		tc.Metrics, tc.Logger = p.observer, p.log
 		c, err := client.New(client.Config{ShopDomain: st.Domain, Endpoint: st.Endpoint, Token: p.secrets[st.Domain].Token.Reveal(),
@@ -64,8 +77,8 @@ func newPipelineApplier(p applierParts) (*pipelineApplier, error) {
 		clients[st.Domain] = c
 		acfg.Destinations = append(acfg.Destinations, st.Domain)
 	}
-	if p.cfg.Source() == nil || len(clients) < 2 {
-		return nil, fmt.Errorf("the configuration needs a source and at least one destination store")
+	if len(clients) == 0 {
+		return nil, errNoApplierStores
 	}
 	chOpts, err := schema.ParseClickHouseDSN(endpoints.ClickHouse())
 	if err != nil {
@@ -96,12 +109,12 @@ func newPipelineApplier(p applierParts) (*pipelineApplier, error) {
 		_ = ch.Close()
 		return nil, err
 	}
-	return &pipelineApplier{applier: a, audit: aw, ch: ch, log: p.log}, nil
+	return &configuredApplier{applier: a, audit: aw, ch: ch, log: p.log}, nil
 }
 
 // Close delivers what the audit writer still buffers (rows left over wait in
 // the outbox for the next run) and closes ClickHouse.
-func (a *pipelineApplier) Close(ctx context.Context) {
+func (a *configuredApplier) Close(ctx context.Context) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := a.audit.Close(cctx); err != nil {

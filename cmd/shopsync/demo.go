@@ -72,7 +72,7 @@ and exits; it fails if the stores are not in sync within --duration.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&o.products, "products", 10_000, "products seeded in the source (about 4 variants each)")
+	f.IntVar(&o.products, "products", 10_000, "products seeded in the source (about 9 variants each)")
 	f.DurationVar(&o.duration, "duration", 0, "run headless for at most this long: sync, verify, one live edit, then exit (0: stay live until Ctrl-C)")
 	f.StringVar(&o.stateDir, "state-dir", defaultDemoStateDir, "directory for the demo's configuration, secrets, state and log")
 	f.StringVar(&o.database, "database", "shopsync_demo", "name of the demo's PostgreSQL and ClickHouse databases (dropped and created at start)")

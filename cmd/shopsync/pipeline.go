@@ -147,8 +147,10 @@ func runPipeline(ctx context.Context, pc pipelineConfig) error {
 	if err != nil {
 		return err
 	}
-	if err := reg.Register(newStatusCollector(applyPool)); err != nil {
-		return err
+	for _, c := range []prometheus.Collector{newStatusCollector(applyPool), applier.NewInventoryCollector(applyPool)} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
 	}
 	acfg := applier.DefaultConfig()
 	acfg.InFlight, acfg.Metrics = pc.InFlight, am
@@ -159,7 +161,7 @@ func runPipeline(ctx context.Context, pc pipelineConfig) error {
 	auditCfg.Metrics = auditMetrics
 	// The applier shares ingest's mirror (and so its metrics): both write
 	// the destinations' rows through the same code.
-	pa, err := newPipelineApplier(applierParts{cfg: pc.Config, secrets: pc.Secrets, pool: applyPool, mirror: svc.Mirror(),
+	pa, err := newConfiguredApplier(applierParts{cfg: pc.Config, secrets: pc.Secrets, pool: applyPool, mirror: svc.Mirror(),
 		applier: acfg, audit: auditCfg, observer: observer, log: log})
 	if err != nil {
 		return err

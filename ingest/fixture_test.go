@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,9 @@ func newFixture(t *testing.T, opts fakeshop.Options, seed fakeshop.SeedConfig) *
 	f.srv = fakeshop.New(opts)
 	require.NoError(t, f.srv.Start("127.0.0.1:0"))
 	t.Cleanup(func() { require.NoError(t, f.srv.Close()) })
+	// Before the server closes: a connection dialled but never used looks
+	// new to it, and http.Server.Shutdown waits 5 s for those.
+	t.Cleanup(http.DefaultTransport.(*http.Transport).CloseIdleConnections)
 	f.shop = f.srv.AddShop(fakeshop.ShopConfig{Name: strings.ToLower(strings.NewReplacer("/", "-", "_", "-").Replace(t.Name()))[:min(40, len(t.Name()))], Plan: cost.Enterprise})
 	f.tracker = trackShop(f.shop)
 	_, err := fakeshop.Seed(f.shop, seed)

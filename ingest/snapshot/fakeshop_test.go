@@ -1,6 +1,7 @@
 package snapshot_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -18,6 +19,11 @@ func startShop(t testing.TB, opts fakeshop.Options) (*fakeshop.Server, *fakeshop
 	srv := fakeshop.New(opts)
 	require.NoError(t, srv.Start("127.0.0.1:0"))
 	t.Cleanup(func() { require.NoError(t, srv.Close()) })
+	// Before the server closes (cleanups run last first): a connection the
+	// client dialled but never used looks new to the server, and
+	// http.Server.Shutdown waits 5 s for those, as long as fakeshop's Close
+	// waits in all.
+	t.Cleanup(http.DefaultTransport.(*http.Transport).CloseIdleConnections)
 	return srv, srv.AddShop(fakeshop.ShopConfig{Name: "snap", Plan: cost.Plus})
 }
 

@@ -200,7 +200,7 @@ func runDemo(ctx context.Context, out, errOut io.Writer, o demoOptions) error {
 	if perr := <-pipeDone; perr != nil && err == nil {
 		err = perr
 	}
-	if errors.Is(err, context.Canceled) || (err == nil && ctx.Err() != nil && !headless) {
+	if errors.Is(err, context.Canceled) || (err == nil && errors.Is(ctx.Err(), context.Canceled)) {
 		say("stopped")
 		return nil
 	}
@@ -234,7 +234,8 @@ func (r *demoRun) loop(ctx context.Context, pipeDone <-chan error) error {
 	for {
 		select {
 		case <-ctx.Done():
-			if r.o.duration > 0 && !synced {
+			// --duration ran out; Ctrl-C (Canceled) is a clean stop.
+			if !synced && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return fmt.Errorf("the stores were not in sync within --duration %s", r.o.duration)
 			}
 			return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/Khan/genqlient/graphql"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/shopsync/shopsync/mirror"
 	"github.com/shopsync/shopsync/schema/events"
@@ -25,6 +26,11 @@ const (
 	roundBatches = 10
 )
 
+// settleAfter is how long a pair may stay out of step (or a destination
+// off its baseline) before its levels are read again anyway: the safety
+// net for a mirror that missed a change (a lost webhook, a lost answer).
+const settleAfter = 2 * time.Second
+
 // seedEvery spaces the statements that start tracking newly synced pairs.
 const seedEvery = 5 * time.Second
 
@@ -34,12 +40,18 @@ const seedEvery = 5 * time.Second
 // about a second for 300,000 on a loaded machine).
 const scanShare = 0.1
 
-// observeState is when each store's Writer may next seed and look up
-// changed levels (a Writer keeps no inventory state of its own; stores are
-// few).
+// observeState is when a store's Writer may next seed and look up changed
+// levels, kept per database and store (a Writer keeps no inventory state of
+// its own, and the next Writer of the store in this process takes over the
+// schedule; stores are few).
 type observeState struct{ nextSeed, nextScan time.Time }
 
-var observed sync.Map // store → observeState
+type observeKey struct {
+	db    *pgxpool.Pool
+	store string
+}
+
+var observed sync.Map // observeKey → observeState
 
 // levelRead is one level to confirm.
 type levelRead struct {
@@ -53,7 +65,7 @@ type levelRead struct {
 // does nothing (one query) when nothing changed.
 func (w *Writer) observeInventory(ctx context.Context) error {
 	var st observeState
-	if v, ok := observed.Load(w.store); ok {
+	if v, ok := observed.Load(observeKey{w.db, w.store}); ok {
 		st = v.(observeState)
 	}
 	now := time.Now()
@@ -81,7 +93,7 @@ func (w *Writer) observeInventory(ctx context.Context) error {
 // reads found; it returns how many levels had changed.
 func (w *Writer) observeBatch(ctx context.Context, st *observeState) (int, error) {
 	start := time.Now()
-	rows, err := w.db.Query(ctx, sqlText("inventory_changed.sql"), w.store, readBatch)
+	rows, err := w.db.Query(ctx, sqlText("inventory_changed.sql"), w.store, readBatch, settleAfter.Seconds())
 	if err != nil {
 		return 0, fmt.Errorf("applier: levels to read on %s: %w", w.store, err)
 	}
@@ -94,7 +106,7 @@ func (w *Writer) observeBatch(ctx context.Context, st *observeState) (int, error
 		return 0, fmt.Errorf("applier: levels to read on %s: %w", w.store, err)
 	}
 	st.nextScan = time.Now().Add(time.Duration(float64(time.Since(start)) / scanShare))
-	observed.Store(w.store, *st)
+	observed.Store(observeKey{w.db, w.store}, *st)
 	if len(todo) == 0 {
 		return 0, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -12,7 +11,11 @@ import (
 // recordInventoryOutcome writes, in the outcome's transaction and after the
 // mirror took the answer, what inventory writes leave behind
 // (sql/inventory_outcome.sql): baselines and lags of the sets applied, the
-// levels written confirmed, and a read asked for each set refused as stale.
+// levels set confirmed, and a read asked for each set refused. A source
+// level an adjustment moved is not confirmed: several adjustments of one
+// level may be under way at once and their answers recorded in any order,
+// so the mirror may hold an older quantityAfterChange than the last; the
+// level is read again before the planner sets anything from it.
 func (w *Writer) recordInventoryOutcome(ctx context.Context, tx pgx.Tx, ds []*Delta, r *result) error {
 	var ops, srcItems, items, locs []string
 	var links []int64
@@ -26,10 +29,11 @@ func (w *Writer) recordInventoryOutcome(ctx context.Context, tx pgx.Tx, ds []*De
 		switch {
 		case d.Operation == "set_inventory" && dr.verdict == applied:
 			op = "set"
-		case d.Operation == "set_inventory" && dr.verdict == refused && strings.HasPrefix(dr.err, "stale:"):
+		case d.Operation == "set_inventory" && dr.verdict == refused:
+			// Stale (CHANGE_FROM_QUANTITY_STALE) above all, but any refusal
+			// (a previous attempt under the key failed, say): the level is
+			// read again and planned again from what the read finds.
 			op = "stale"
-		case d.Operation == "adjust_inventory" && dr.verdict == applied:
-			op = "adjust"
 		default:
 			continue
 		}

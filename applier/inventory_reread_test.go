@@ -67,6 +67,6 @@ func TestUnstockedLevelIsActivatedThenFollowed(t *testing.T) {
 	_, err = dst.AdjustInventoryQuantities(fakeshop.QtyAvailable, []fakeshop.QuantityAdjust{{ItemID: dItem, LocationID: f.dstLocs[0].ID, Delta: -3}})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return available(src, sItem, f.srcLoc.ID) == 37 }, 30*time.Second, 20*time.Millisecond,
-		"the destination's sale never reached the source")
+		"the destination's sale never reached the source:\n%s", describeSync(f))
 	require.Equal(t, 1, f.count(`SELECT count(*)::int FROM inventory_ledger WHERE delta = -3`))
 }

@@ -153,7 +153,7 @@ func TestTwoWayInventoryConcurrentSales(t *testing.T) {
 	adjusts := f.count(`SELECT count(*)::int FROM plan_deltas WHERE operation = 'adjust_inventory' AND status = 'applied'`)
 	require.LessOrEqual(t, adjusts, 3*perStore)
 	require.Zero(t, f.count(`SELECT count(*)::int FROM plan_deltas WHERE status = 'failed' AND error NOT LIKE 'stale:%'`),
-		"failed deltas other than sets refused as stale")
+		"failed deltas other than sets refused as stale:\n%s", describeSync(f))
 	// Our writes did come back as webhooks, and were recognised as echoes.
 	require.Positive(t, f.count(`SELECT count(*)::int FROM inventory_echoes`))
 	// Visibility: every pair tracked, in step now.

@@ -4,7 +4,7 @@
 -- level written is confirmed at its new mirror version; a set refused as
 -- stale asks for a read of the level (-1), so the destination is re-read
 -- and re-planned rather than overwritten.
--- $1 store, then parallel arrays: $2 op (set, adjust, stale), $3 link ids,
+-- $1 store, then parallel arrays: $2 op (set or stale), $3 link ids,
 -- $4 source items (the link's source item, for set), $5 items and
 -- $6 locations of the level written in $1, $7 quantities. Returns the
 -- lag of each set (seconds from the source change reaching the mirror).

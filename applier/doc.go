@@ -105,6 +105,11 @@
 //     under way (an applier_attempts row) is not read until its outcome is
 //     recorded; a read that raced a write (inventory_reads.read_at moved) is
 //     dropped and made again.
+//   - A source level moved by adjustments is read again rather than taken
+//     from their answers (several may be under way, their answers recorded
+//     in any order). And whatever the cause (a webhook or an answer lost), a
+//     pair still out of step, or a destination off its baseline, 2 s after
+//     its last read is read again.
 //   - While counted changes wait to reach the source, or a destination holds
 //     other than its baseline, the planner sets nothing on that pair: the
 //     source first takes the sales, then its quantity comes back.

@@ -182,21 +182,22 @@ func (p *pipeline) readAudit() audit {
 // attempt under way, so they are left out.
 func (p *pipeline) waitAudited(within time.Duration) audit {
 	p.t.Helper()
-	var a audit
+	ctx := context.Background()
 	// An attempt a killed applier left under way is audited (as
 	// interrupted) by the next holder of the destination's lease, which may
 	// have to wait for the lease to expire: wait for those of settled deltas
 	// (a pending delta's attempt may simply be under way).
 	var underway int
 	require.Eventually(p.t, func() bool {
-		a = p.readAudit()
-		require.NoError(p.t, p.db.QueryRow(context.Background(), `SELECT count(*) FROM applier_attempts a
+		require.NoError(p.t, p.db.QueryRow(ctx, `SELECT count(*) FROM applier_attempts a
 			JOIN plan_deltas d ON d.id = a.delta_id WHERE d.status <> 'pending'`).Scan(&underway))
-		return a.outbox == 0 && underway == 0
-	}, within, 500*time.Millisecond, "the audit outbox or the attempts under way did not drain: %+v, %d under way\n%s", &a, underway, p.applier.tail(3000))
-	require.Equal(p.t, a.rows, a.attemptIDs, "audit rows are not one per attempt id: %+v", a)
+		return underway == 0
+	}, within, 500*time.Millisecond, "attempts of settled deltas still under way: %d\n%s", underway, p.applier.tail(3000))
 
-	ctx := context.Background()
+	// The settled deltas now; their audit rows were put in the outbox in
+	// the transactions that settled them, so every one is at or below the
+	// outbox's highest id read after. The applier may go on writing (new
+	// rows above it) while the flusher delivers these.
 	attempts := map[uint64]int64{}
 	statuses := map[uint64]string{}
 	rows, err := p.db.Query(ctx, `SELECT id, attempts, status || ' ' || operation || ' ' || resource FROM plan_deltas WHERE status <> 'pending' AND attempts > 0`)
@@ -209,6 +210,16 @@ func (p *pipeline) waitAudited(within time.Duration) audit {
 		attempts[id], statuses[id] = n, st
 	}
 	require.NoError(p.t, rows.Err())
+	var maxID int64
+	require.NoError(p.t, p.db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM audit_outbox`).Scan(&maxID))
+	var waiting int
+	require.Eventually(p.t, func() bool {
+		require.NoError(p.t, p.db.QueryRow(ctx, `SELECT count(*) FROM audit_outbox WHERE id <= $1`, maxID).Scan(&waiting))
+		return waiting == 0
+	}, within, 500*time.Millisecond, "the audit outbox did not deliver its rows: %d waiting\n%s", waiting, p.applier.tail(3000))
+	a := p.readAudit()
+	require.Equal(p.t, a.rows, a.attemptIDs, "audit rows are not one per attempt id: %+v", a)
+
 	ch := p.clickhouse()
 	defer ch.Close()
 	audited := map[uint64]int64{}
@@ -231,8 +242,12 @@ func (p *pipeline) waitAudited(within time.Duration) audit {
 		var byStatus string
 		_ = ch.QueryRow(ctx, `SELECT arrayStringConcat(groupArray(concat(status, ' ', toString(c))), ', ') FROM
 			(SELECT status, count() AS c FROM audit_writes FINAL GROUP BY status)`).Scan(&byStatus)
-		p.t.Fatalf("settled deltas whose attempts and audit rows differ (%d of %d; audit rows by status: %s): %v",
-			len(mismatched), len(attempts), byStatus, mismatched[:min(len(mismatched), 8)])
+		var notOK string
+		_ = ch.QueryRow(ctx, `SELECT arrayStringConcat(groupArray(concat('delta ', toString(delta_id), ' ', status, ' ', operation, ' ',
+			key, ' attempt ', toString(attempt), ': ', substring(error, 1, 120))), '; ') FROM
+			(SELECT * FROM audit_writes FINAL WHERE status <> 'ok' ORDER BY delta_id LIMIT 5)`).Scan(&notOK)
+		p.t.Fatalf("settled deltas whose attempts and audit rows differ (%d of %d; audit rows by status: %s): %v\nfirst audit rows not ok: %s",
+			len(mismatched), len(attempts), byStatus, mismatched[:min(len(mismatched), 8)], notOK)
 	}
 	a.settledChecked = len(attempts)
 	return a

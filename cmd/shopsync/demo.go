@@ -362,7 +362,9 @@ Ctrl-C stops everything.
 // liveEdit is the headless run's proof that the pipeline stays live.
 func (r *demoRun) liveEdit(ctx context.Context) error {
 	fmt.Fprintln(r.out, "\nlive edit:")
-	return demoEdit(ctx, r.out, r.st, demoEditOptions{timeout: 30 * time.Second})
+	// Change events carry it within seconds; a full plan (every
+	// --plan-interval) would catch one they missed.
+	return demoEdit(ctx, r.out, r.st, demoEditOptions{timeout: r.o.planEvery + time.Minute})
 }
 
 // newDemoVerifyCommand runs verify against the running demo.

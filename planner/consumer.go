@@ -77,9 +77,11 @@ func NewConsumer(p *Planner, cfg ConsumerConfig) (*Consumer, error) {
 	return &Consumer{p: p, cfg: cfg}, nil
 }
 
-// Run consumes until ctx is done (then it returns nil) or Kafka fails for
-// good. A batch whose plan fails (Postgres down) is retried with backoff,
-// never skipped; an event that cannot be decoded is logged and skipped.
+// Run consumes until ctx is done (then it returns nil) or committing offsets
+// fails. Kafka unreachable is waited out (logged, counted, fetched again
+// after a growing wait); a batch whose plan fails (Postgres down) is retried
+// with backoff, never skipped; an event that cannot be decoded is logged and
+// skipped.
 func (c *Consumer) Run(ctx context.Context) error {
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:     c.cfg.Brokers,
@@ -91,14 +93,28 @@ func (c *Consumer) Run(ctx context.Context) error {
 		MaxWait:     250 * time.Millisecond,
 	})
 	defer r.Close()
+	// Kafka down is not the planner's failure: the periodic full plan keeps
+	// converging from the mirror, and the consumer fetches again after a
+	// growing wait, picking up at the group's committed offsets.
+	down := backoff.NewExponentialBackOff()
+	down.MaxInterval = 30 * time.Second
 	for {
 		msgs, err := c.fetch(ctx, r)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("planner: consumer: fetch: %w", err)
+			wait := down.NextBackOff()
+			c.p.log.Warn("planner: consumer: Kafka unavailable, fetching again later", "err", err, "in", wait)
+			c.p.countFetchError()
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(wait):
+			}
+			continue
 		}
+		down.Reset()
 		evs := c.decode(msgs)
 		_, err = backoff.Retry(ctx, func() (struct{}, error) {
 			return struct{}{}, c.plan(ctx, evs)

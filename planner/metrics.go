@@ -11,6 +11,7 @@ type Metrics struct {
 	deltas    *prometheus.CounterVec
 	seconds   *prometheus.HistogramVec
 	conflicts *prometheus.GaugeVec
+	fetchErrs prometheus.Counter
 }
 
 // NewMetrics creates the planner's collectors and registers them with reg:
@@ -18,6 +19,7 @@ type Metrics struct {
 //	shopsync_planner_deltas_total{destination,operation}  new pending deltas
 //	shopsync_planner_plan_seconds{kind}                    duration of a plan run
 //	shopsync_planner_conflicts{destination}                conflicts the last full plan found
+//	shopsync_planner_consumer_fetch_errors_total           failed reads of the change events (Kafka down)
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		deltas: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -35,8 +37,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "shopsync_planner_conflicts",
 			Help: "Conflicts (ambiguous or blank match keys) the last full plan of each destination found; their products are not planned.",
 		}, []string{"destination"}),
+		fetchErrs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "shopsync_planner_consumer_fetch_errors_total",
+			Help: "Failed reads of the change events from Kafka; the consumer tries again after a growing wait.",
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.deltas, m.seconds, m.conflicts} {
+	for _, c := range []prometheus.Collector{m.deltas, m.seconds, m.conflicts, m.fetchErrs} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -62,5 +68,12 @@ func (p *Planner) observe(r *Result) {
 		if r.Kind == KindFull {
 			m.conflicts.WithLabelValues(l.Destination).Set(float64(l.ConflictCount))
 		}
+	}
+}
+
+// countFetchError records a failed read of the change events.
+func (p *Planner) countFetchError() {
+	if p.metrics != nil {
+		p.metrics.fetchErrs.Inc()
 	}
 }

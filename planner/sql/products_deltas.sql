@@ -179,7 +179,9 @@ pop AS MATERIALIZED (
                    CASE WHEN l.f_tags = 'sync' AND s.tags <> d.tags THEN 'tags' END,
                    CASE WHEN l.f_options = 'sync' AND s.options <> d.options THEN 'options' END,
                    CASE WHEN l.f_status = 'sync' AND s.status <> d.status THEN 'status' END,
-                   CASE WHEN l.f_seo = 'sync' AND s.raw -> 'seo' IS DISTINCT FROM d.raw -> 'seo' THEN 'seo' END,
+                   CASE WHEN l.f_seo = 'sync' AND -- an absent seo and one whose fields are all null are the same
+                       nullif(jsonb_strip_nulls(coalesce(nullif(s.raw -> 'seo', 'null'::jsonb), '{}')), '{}')
+                       IS DISTINCT FROM nullif(jsonb_strip_nulls(coalesce(nullif(d.raw -> 'seo', 'null'::jsonb), '{}')), '{}') THEN 'seo' END,
                    CASE WHEN vs.added > 0 THEN 'variants added' END,
                    CASE WHEN coalesce(dc.n, 0) > coalesce(vs.matched, 0) THEN 'variants removed' END,
                    CASE WHEN vs.changed > 0 THEN 'variants' END

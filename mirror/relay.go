@@ -30,6 +30,7 @@ type Relay struct {
 	m      *Metrics
 	writer *kafka.Writer
 	tr     *kafka.Transport
+	health relayHealth
 }
 
 // Lag is how far the relay is behind the mirror.
@@ -134,6 +135,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		r.health.set(err)
 		if err != nil {
 			r.m.publishFailed()
 			if !failing {

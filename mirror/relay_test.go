@@ -67,7 +67,7 @@ func deleteTopics(t *testing.T, bs []string, cfg mirror.RelayConfig) {
 }
 
 // runRelay runs a relay until the test ends.
-func runRelay(t *testing.T, pool *pgxpool.Pool, cfg mirror.RelayConfig) {
+func runRelay(t *testing.T, pool *pgxpool.Pool, cfg mirror.RelayConfig) *mirror.Relay {
 	t.Helper()
 	r, err := mirror.NewRelay(pool, cfg)
 	require.NoError(t, err)
@@ -78,6 +78,7 @@ func runRelay(t *testing.T, pool *pgxpool.Pool, cfg mirror.RelayConfig) {
 		cancel()
 		require.NoError(t, <-done)
 	})
+	return r
 }
 
 func requireDrained(t *testing.T, pool *pgxpool.Pool, within time.Duration) {
@@ -252,15 +253,20 @@ func TestRelayCatchesUpAfterKafkaOutage(t *testing.T) {
 	cfg.Metrics = metrics
 
 	editProducts(t, m, pool, 5, 0, 2)
-	runRelay(t, pool, cfg)
+	r := runRelay(t, pool, cfg)
 	require.Eventually(t, func() bool { return testutil.ToFloat64(metrics.PublishFailures()) >= 3 },
 		time.Minute, 20*time.Millisecond, "the relay never tried to publish")
+	herr, since := r.Health()
+	require.Error(t, herr, "health while Kafka is unreachable")
+	require.False(t, since.IsZero())
 	editProducts(t, m, pool, 5, 2, 2) // the mirror keeps taking writes
 	require.Equal(t, 20, count(t, pool, `SELECT count(*) FROM change_outbox WHERE published_at IS NULL`))
 	require.Eventually(t, func() bool { return testutil.ToFloat64(metrics.Backlog()) == 20 }, 10*time.Second, 20*time.Millisecond)
 
 	px.start(t)
 	requireDrained(t, pool, time.Minute)
+	require.Eventually(t, func() bool { herr, _ := r.Health(); return herr == nil }, 10*time.Second, 20*time.Millisecond,
+		"health still failing after the relay drained the outbox")
 	msgs := consumeEvents(t, bs, cfg.TopicPrefix+"products", 20)
 	checkEvents(t, pool, msgs)
 }

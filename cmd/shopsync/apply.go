@@ -104,7 +104,9 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 	if err != nil {
 		return err
 	}
-	stopMetrics, err := serveMetrics(ctx, o.metricsAddr, reg, logger)
+	h := &health{}
+	h.add(healthCheck{name: "postgres", fatal: true, check: pool.Ping})
+	stopMetrics, err := serveMetrics(ctx, o.metricsAddr, reg, h, logger)
 	if err != nil {
 		return err
 	}
@@ -139,6 +141,8 @@ func runApply(ctx context.Context, stderr io.Writer, o applyOptions) error {
 	// Delivers what this run recorded; rows left over wait in the outbox
 	// for the next run.
 	defer ca.Close(ctx)
+	// Audit rows wait in PostgreSQL while ClickHouse is away: degraded.
+	h.add(healthCheck{name: "clickhouse audit", check: func(context.Context) error { return ca.audit.LastError() }})
 	a := ca.applier
 	if o.once {
 		err = a.RunOnce(ctx)

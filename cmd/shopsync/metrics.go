@@ -77,10 +77,10 @@ func newProcessRegistry() *prometheus.Registry {
 	return reg
 }
 
-// serveMetrics serves reg at /metrics (and /healthz) on addr until ctx is
-// done. An empty addr serves nothing. The listener is bound before it
+// serveMetrics serves reg at /metrics (and h at /healthz; nil: always ok)
+// on addr until ctx is done. An empty addr serves nothing. The listener is bound before it
 // returns, so a port in use fails the command at start.
-func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) (stop func(), err error) {
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, h *health, logger *slog.Logger) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -90,7 +90,7 @@ func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, lo
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.Handle("/healthz", h)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
 	go func() {

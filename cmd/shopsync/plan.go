@@ -109,7 +109,9 @@ func runPlan(ctx context.Context, out, errOut io.Writer, o planOptions) error {
 		if err != nil {
 			return err
 		}
-		stop, err := serveMetrics(ctx, o.metricsAddr, reg, logger)
+		h := &health{}
+		h.add(healthCheck{name: "postgres", fatal: true, check: pool.Ping})
+		stop, err := serveMetrics(ctx, o.metricsAddr, reg, h, logger)
 		if err != nil {
 			return err
 		}

@@ -46,18 +46,7 @@ func (c *inventorySetCall) write(b *docBuilder, a string) {
 }
 
 func (c *inventorySetCall) settle(payload json.RawMessage, r *result) {
-	var p struct {
-		Group *struct {
-			CreatedAt string `json:"createdAt"`
-			Changes   []struct {
-				Name     string `json:"name"`
-				After    *int   `json:"quantityAfterChange"`
-				Item     struct{ ID string }
-				Location struct{ ID string }
-			} `json:"changes"`
-		} `json:"inventoryAdjustmentGroup"`
-		UserErrors []userError `json:"userErrors"`
-	}
+	var p adjustmentAnswer
 	if err := json.Unmarshal(payload, &p); err != nil {
 		r.failAll(c.ds, retry, "unreadable answer: "+err.Error())
 		return
@@ -70,26 +59,10 @@ func (c *inventorySetCall) settle(payload json.RawMessage, r *result) {
 		r.failAll(c.ds, retry, "answer without inventoryAdjustmentGroup")
 		return
 	}
-	type lk struct{ item, loc string }
-	patches := map[lk]*levelPatch{}
-	at := parseTime(p.Group.CreatedAt)
-	for _, ch := range p.Group.Changes {
-		k := lk{ch.Item.ID, ch.Location.ID}
-		lp := patches[k]
-		if lp == nil {
-			lp = &levelPatch{item: k.item, location: k.loc, at: at}
-			patches[k] = lp
-		}
-		switch ch.Name {
-		case "available":
-			lp.available = ch.After
-		case "on_hand":
-			lp.onHand = ch.After
-		}
-	}
+	patches, at := p.levelPatches()
 	for i, d := range c.ds {
 		it := c.items[i]
-		lp := patches[lk{it.InventoryItemGID, it.LocationGID}]
+		lp := patches[levelKey(it.InventoryItemGID, it.LocationGID)]
 		if lp == nil { // no ledger entry: the quantity was already there
 			q := it.Available
 			lp = &levelPatch{item: it.InventoryItemGID, location: it.LocationGID, available: &q, at: at}

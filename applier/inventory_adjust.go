@@ -54,18 +54,7 @@ func (c *inventoryAdjustCall) write(b *docBuilder, a string) {
 }
 
 func (c *inventoryAdjustCall) settle(payload json.RawMessage, r *result) {
-	var p struct {
-		Group *struct {
-			CreatedAt string `json:"createdAt"`
-			Changes   []struct {
-				Name     string `json:"name"`
-				After    *int   `json:"quantityAfterChange"`
-				Item     struct{ ID string }
-				Location struct{ ID string }
-			} `json:"changes"`
-		} `json:"inventoryAdjustmentGroup"`
-		UserErrors []userError `json:"userErrors"`
-	}
+	var p adjustmentAnswer
 	if err := json.Unmarshal(payload, &p); err != nil {
 		r.failAll(c.ds, retry, "unreadable answer: "+err.Error())
 		return
@@ -78,27 +67,11 @@ func (c *inventoryAdjustCall) settle(payload json.RawMessage, r *result) {
 		r.failAll(c.ds, retry, "answer without inventoryAdjustmentGroup")
 		return
 	}
-	type lk struct{ item, loc string }
-	after := map[lk]*levelPatch{}
-	at := parseTime(p.Group.CreatedAt)
-	for _, ch := range p.Group.Changes {
-		k := lk{ch.Item.ID, ch.Location.ID}
-		lp := after[k]
-		if lp == nil {
-			lp = &levelPatch{item: k.item, location: k.loc, at: at}
-			after[k] = lp
-		}
-		switch ch.Name {
-		case "available":
-			lp.available = ch.After
-		case "on_hand":
-			lp.onHand = ch.After
-		}
-	}
-	patched := map[lk]bool{}
+	after, _ := p.levelPatches()
+	patched := map[string]bool{}
 	for i, d := range c.ds {
 		it := c.items[i]
-		k := lk{it.InventoryItemGID, it.LocationGID}
+		k := levelKey(it.InventoryItemGID, it.LocationGID)
 		lp := after[k]
 		if lp != nil && !patched[k] {
 			// The source's quantity after the whole group: mirrored now, so

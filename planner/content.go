@@ -95,20 +95,7 @@ func (p *Planner) planContent(ctx context.Context, runID string, l Link, opts Op
 	for _, f := range contentStatements {
 		b.Queue(query(f, shape), args...).Exec(discard)
 	}
-	b.Queue(`SELECT operation, count(*)::int FROM plan_stage GROUP BY operation`).Query(countsInto(lr.Planned))
-	b.Queue(`SELECT count(*)::int FROM plan_stage_conflicts`).QueryRow(func(r pgx.Row) error { return r.Scan(&lr.ConflictCount) })
-	if opts.DryRun || opts.Collect {
-		b.Queue(query("stage_deltas.sql", shape), l.ID).Query(func(rows pgx.Rows) error {
-			var err error
-			lr.Deltas, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Delta])
-			return err
-		})
-		b.Queue(query("stage_conflicts.sql", shape)).Query(func(rows pgx.Rows) error {
-			var err error
-			lr.Conflicts, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Conflict])
-			return err
-		})
-	}
+	queueStageReads(b, shape, l.ID, &lr, opts.DryRun || opts.Collect)
 	superseded := map[string]int{}
 	if !opts.DryRun {
 		b.Queue(`WITH s AS (`+query("supersede.sql", shape)+`) SELECT operation, count(*)::int FROM s GROUP BY operation`,

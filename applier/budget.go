@@ -149,6 +149,11 @@ func (b *budgetTracker) flush(ctx context.Context, db *pgxpool.Pool, store strin
 			throttled = EXCLUDED.throttled, observed_at = now()`,
 		store, st.MaximumAvailable, st.CurrentlyAvailable, st.RestoreRate, minute, requests, throttled)
 	if err != nil {
+		// Not recorded: keep it dirty so the next flush (the Writer's last,
+		// after a cancelled periodic one) writes it.
+		b.mu.Lock()
+		b.dirty = true
+		b.mu.Unlock()
 		return fmt.Errorf("applier: record budget of %s: %w", store, err)
 	}
 	return nil

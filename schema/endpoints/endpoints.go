@@ -13,10 +13,10 @@ import (
 // that the local services never collide with a PostgreSQL or Kafka a developer
 // already runs. Each can be overridden with the variable named beside it.
 const (
-	DefaultPostgresPort       = "55432" // SHOPSYNC_PG_PORT
-	DefaultClickHousePort     = "59000" // SHOPSYNC_CH_PORT (native protocol)
-	DefaultClickHouseHTTPPort = "58123" // SHOPSYNC_CH_HTTP_PORT
-	DefaultKafkaPort          = "59092" // SHOPSYNC_KAFKA_PORT
+	DefaultPostgresPort       = "25432" // SHOPSYNC_PG_PORT
+	DefaultClickHousePort     = "29000" // SHOPSYNC_CH_PORT (native protocol)
+	DefaultClickHouseHTTPPort = "28123" // SHOPSYNC_CH_HTTP_PORT
+	DefaultKafkaPort          = "29092" // SHOPSYNC_KAFKA_PORT
 )
 
 // Postgres returns DATABASE_URL, or the local PostgreSQL that `make services` starts.

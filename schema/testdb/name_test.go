@@ -27,9 +27,9 @@ func TestDatabaseName(t *testing.T) {
 
 func TestWithDatabase(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://u:p@127.0.0.1:55432/shopsync?sslmode=disable": "postgres://u:p@127.0.0.1:55432/t_x?sslmode=disable",
-		"postgres://u@127.0.0.1:55432?sslmode=disable":            "postgres://u@127.0.0.1:55432/t_x?sslmode=disable",
-		"clickhouse://127.0.0.1:59000/shopsync":                   "clickhouse://127.0.0.1:59000/t_x",
+		"postgres://u:p@127.0.0.1:25432/shopsync?sslmode=disable": "postgres://u:p@127.0.0.1:25432/t_x?sslmode=disable",
+		"postgres://u@127.0.0.1:25432?sslmode=disable":            "postgres://u@127.0.0.1:25432/t_x?sslmode=disable",
+		"clickhouse://127.0.0.1:29000/shopsync":                   "clickhouse://127.0.0.1:29000/t_x",
 		"host=127.0.0.1 dbname=shopsync user=u":                   "host=127.0.0.1 dbname=t_x user=u",
 		"host=127.0.0.1 user=u":                                   "host=127.0.0.1 user=u dbname=t_x",
 	} {

@@ -29,8 +29,15 @@ type orderDesired struct {
 	Lines                []orderLine   `json:"lines"`
 	Tax                  *string       `json:"tax"`
 	TaxRate              *string       `json:"tax_rate"`
-	Shipping             *string       `json:"shipping"`
-	Discount             *string       `json:"discount"`
+	TaxesIncluded        bool          `json:"taxes_included"`
+	// Shipping is the shipping's price before discounts, ShippingCharged
+	// what the destination charged for it.
+	Shipping         *string  `json:"shipping"`
+	ShippingCharged  *string  `json:"shipping_charged"`
+	ItemDiscount     *string  `json:"item_discount"`
+	ShippingDiscount *string  `json:"shipping_discount"`
+	DiscountCodes    []string `json:"discount_codes"`
+	Total            *string  `json:"total"`
 }
 
 type orderPerson struct {
@@ -107,17 +114,14 @@ func (o *orderDesired) unmatched() []string {
 }
 
 // warning is what the audit row of the create says beside ok: lines sent as
-// custom line items and a discount orderCreate could not be given.
+// custom line items and discounts orderCreate could not be given.
 func (o *orderDesired) warning() string {
 	var w []string
 	if u := o.unmatched(); len(u) > 0 {
 		w = append(w, fmt.Sprintf("warning: %d line(s) matched no source variant and were created as custom line items: %s",
 			len(u), strings.Join(u, ", ")))
 	}
-	if o.Discount != nil {
-		w = append(w, fmt.Sprintf("warning: the destination's discount of %s %s is in the note only (orderCreate takes no discount amount)",
-			*o.Discount, o.Currency))
-	}
+	w = append(w, o.discounts().warnings...)
 	return strings.Join(w, "; ")
 }
 
@@ -145,9 +149,10 @@ func (o *orderDesired) input() map[string]any {
 		}
 		lines[i] = m
 	}
+	dc := o.discounts()
 	note := fmt.Sprintf("Placed in %s as %s (%s).", o.Destination, o.DestinationOrderName, o.DestinationOrderGID)
-	if o.Discount != nil {
-		note += fmt.Sprintf(" Discount given there: %s %s.", *o.Discount, o.Currency)
+	if dc.note != "" {
+		note += " " + dc.note
 	}
 	in := map[string]any{
 		"currency":         o.Currency,
@@ -187,8 +192,14 @@ func (o *orderDesired) input() map[string]any {
 	if o.ProcessedAt != nil {
 		in["processedAt"] = o.ProcessedAt.UTC().Format(time.RFC3339)
 	}
-	if o.Shipping != nil {
-		in["shippingLines"] = []map[string]any{{"title": "Shipping", "priceSet": o.money(*o.Shipping)}}
+	if dc.shipping != "" {
+		in["shippingLines"] = []map[string]any{{"title": "Shipping", "priceSet": o.money(dc.shipping)}}
+	}
+	if dc.code != nil {
+		in["discountCode"] = dc.code
+	}
+	if o.TaxesIncluded {
+		in["taxesIncluded"] = true
 	}
 	if o.Tax != nil {
 		rate := "0"
@@ -229,6 +240,8 @@ customer { id displayName firstName lastName }
 billingAddress { ` + addressFields + ` } shippingAddress { ` + addressFields + ` }
 subtotalPriceSet { ` + moneyFields + ` } totalTaxSet { ` + moneyFields + ` }
 totalPriceSet { ` + moneyFields + ` } currentTotalPriceSet { ` + moneyFields + ` }
+taxesIncluded discountCodes totalDiscountsSet { ` + moneyFields + ` }
+totalShippingPriceSet { ` + moneyFields + ` } currentShippingPriceSet { ` + moneyFields + ` }
 processedAt createdAt updatedAt`
 
 const (

@@ -3,6 +3,7 @@ package mirror
 import (
 	"encoding/json"
 	"errors"
+	"math/big"
 
 	"github.com/shopsync/shopsync/schema/events"
 )
@@ -28,6 +29,7 @@ func restOrder(store string, payload []byte) (Batch, error) {
 		CreatedAt            *string           `json:"created_at"`
 		UpdatedAt            *string           `json:"updated_at"`
 		LineItems            []json.RawMessage `json:"line_items"`
+		restOrderMoney
 	}
 	if err := json.Unmarshal(payload, &o); err != nil {
 		return Batch{}, err
@@ -64,7 +66,13 @@ func restOrder(store string, payload []byte) (Batch, error) {
 		"currentTotalPriceSet", shopMoney(&ord.TotalPrice), "displayFinancialStatus", ord.FinancialStatus,
 		"displayFulfillmentStatus", ord.FulfillmentStatus, "test", ord.Test, "cancelledAt", ord.CancelledAt,
 		"closedAt", ord.ClosedAt, "processedAt", ord.ProcessedAt, "createdAt", ord.CreatedAt,
-		"updatedAt", ord.UpdatedAt); err != nil {
+		"updatedAt", ord.UpdatedAt,
+		// What the planner needs to recreate the order's amounts as charged
+		// (planner/sql/orders_stage.sql), under their GraphQL names.
+		"taxesIncluded", o.TaxesIncluded, "discountCodes", o.discountCodes(),
+		"totalDiscountsSet", shopMoney(first(o.CurrentTotalDiscounts, o.TotalDiscounts)),
+		"totalShippingPriceSet", shopMoney(o.TotalShippingPriceSet.amount()),
+		"currentShippingPriceSet", shopMoney(o.shippingCharged())); err != nil {
 		return Batch{}, err
 	}
 	b := Batch{Rows: []Row{ord}}
@@ -144,4 +152,66 @@ func restLineItem(store string, raw []byte, ord *Order, position int) (*OrderLin
 		return nil, err
 	}
 	return li, nil
+}
+
+// restOrderMoney is what an order payload says of its discounts, shipping
+// and tax inclusion.
+type restOrderMoney struct {
+	TaxesIncluded         bool          `json:"taxes_included"`
+	TotalDiscounts        number        `json:"total_discounts"`
+	CurrentTotalDiscounts number        `json:"current_total_discounts"`
+	TotalShippingPriceSet *restMoneySet `json:"total_shipping_price_set"`
+	DiscountCodes         []struct {
+		Code string `json:"code"`
+	} `json:"discount_codes"`
+	ShippingLines []struct {
+		Price           number `json:"price"`
+		DiscountedPrice number `json:"discounted_price"`
+	} `json:"shipping_lines"`
+}
+
+type restMoneySet struct {
+	ShopMoney struct {
+		Amount number `json:"amount"`
+	} `json:"shop_money"`
+}
+
+func (m *restMoneySet) amount() *string {
+	if m == nil {
+		return nil
+	}
+	return m.ShopMoney.Amount.ptr()
+}
+
+func (m *restOrderMoney) discountCodes() []string {
+	out := []string{}
+	for _, d := range m.DiscountCodes {
+		out = append(out, d.Code)
+	}
+	return out
+}
+
+// shippingCharged sums the shipping lines' prices after discounts; nil when
+// the payload has no shipping lines or an amount is unreadable.
+func (m *restOrderMoney) shippingCharged() *string {
+	if m.ShippingLines == nil {
+		return nil
+	}
+	sum := new(big.Rat)
+	for _, l := range m.ShippingLines {
+		p := l.DiscountedPrice.ptr()
+		if p == nil {
+			p = l.Price.ptr()
+		}
+		if p == nil {
+			return nil
+		}
+		r, ok := new(big.Rat).SetString(*p)
+		if !ok {
+			return nil
+		}
+		sum.Add(sum, r)
+	}
+	s := sum.FloatString(2)
+	return &s
 }

@@ -279,6 +279,11 @@ const ordersQuery = `{
         totalTaxSet { ...Money }
         totalPriceSet { ...Money }
         currentTotalPriceSet { ...Money }
+        taxesIncluded
+        discountCodes
+        totalDiscountsSet { ...Money }
+        totalShippingPriceSet { ...Money }
+        currentShippingPriceSet { ...Money }
         processedAt
         createdAt
         updatedAt

@@ -15,11 +15,20 @@
 -- line without one is sent as a custom line item (title, price, quantity),
 -- and the applier audits it with a warning.
 --
--- Amounts are the destination's, in its currency: the lines at the unit
--- price charged, the tax as one tax line, and shipping as what the total
--- holds beyond the subtotal and the tax. A discount (subtotal below the lines'
--- sum) cannot be given to orderCreate by amount: it is stated in the note and
--- in desired.discount, and audited as a warning.
+-- Amounts are the destination's, in its currency, so that the source order
+-- costs what the destination charged:
+--   - the lines at their unit price before discounts;
+--   - item_discount: what the lines' sum exceeds the subtotal by (Shopify's
+--     subtotal is after discounts);
+--   - taxes_included: whether prices hold the tax (then the subtotal and the
+--     shipping do too, and the total is subtotal + shipping);
+--   - shipping: its price before discounts (totalShippingPriceSet) and as
+--     charged (currentShippingPriceSet), else what the total holds beyond
+--     the subtotal and, unless included, the tax;
+--   - the tax as one tax line; discount_codes as the destination lists them.
+-- The applier (applier/orders_discount.go) gives orderCreate the one
+-- discount code it takes and says in the note and the audit what it could
+-- not carry.
 --
 -- $1 link id, $2 destination order GIDs to plan (NULL: every order).
 CREATE TEMP TABLE plan_orders_stage ON COMMIT DROP AS
@@ -132,18 +141,44 @@ creates AS (
                'processed_at', o.processed_at,
                'lines', ol.lines,
                'unmatched', ol.unmatched,
-               'subtotal', round(coalesce(o.subtotal_price, ol.lines_total), 2)::text,
-               'tax', CASE WHEN coalesce(o.total_tax, 0) > 0 THEN round(o.total_tax, 2)::text END,
-               'tax_rate', CASE WHEN coalesce(o.total_tax, 0) > 0 AND coalesce(o.subtotal_price, ol.lines_total) > 0
-                                THEN round(o.total_tax / coalesce(o.subtotal_price, ol.lines_total), 4)::text END,
-               'shipping', CASE WHEN o.total_price - coalesce(o.subtotal_price, ol.lines_total) - coalesce(o.total_tax, 0) > 0
-                                THEN round(o.total_price - coalesce(o.subtotal_price, ol.lines_total) - coalesce(o.total_tax, 0), 2)::text END,
-               'discount', CASE WHEN ol.lines_total - coalesce(o.subtotal_price, ol.lines_total) > 0
-                                THEN round(ol.lines_total - o.subtotal_price, 2)::text END,
+               'taxes_included', m.taxes_included,
+               'subtotal', round(m.subtotal, 2)::text,
+               'tax', CASE WHEN m.tax > 0 THEN round(m.tax, 2)::text END,
+               'tax_rate', CASE WHEN m.tax > 0 AND m.subtotal - CASE WHEN m.taxes_included THEN m.tax ELSE 0 END > 0
+                                THEN round(m.tax / (m.subtotal - CASE WHEN m.taxes_included THEN m.tax ELSE 0 END), 4)::text END,
+               'shipping', CASE WHEN greatest(m.shipping_price, m.shipping_charged) > 0
+                                THEN round(greatest(m.shipping_price, m.shipping_charged), 2)::text END,
+               'shipping_charged', round(m.shipping_charged, 2)::text,
+               'item_discount', CASE WHEN m.item_discount > 0 THEN round(m.item_discount, 2)::text END,
+               'shipping_discount', CASE WHEN m.shipping_price > m.shipping_charged
+                                         THEN round(m.shipping_price - m.shipping_charged, 2)::text END,
+               'discount_codes', m.discount_codes,
                'total', round(o.total_price, 2)::text) AS desired
     FROM link l
     JOIN dorders o ON true
     JOIN order_lines ol ON ol.order_gid = o.gid
+    CROSS JOIN LATERAL (
+        SELECT t.*,
+               -- As charged: the current shipping, else what is left.
+               coalesce(t.shipping_current,
+                        greatest(o.total_price - t.subtotal - CASE WHEN t.taxes_included THEN 0 ELSE t.tax END, 0)) AS shipping_charged,
+               coalesce(t.shipping_original,
+                        t.shipping_current,
+                        greatest(o.total_price - t.subtotal - CASE WHEN t.taxes_included THEN 0 ELSE t.tax END, 0)) AS shipping_price
+        FROM (
+            -- orders.raw keeps these under their GraphQL names, from a bulk
+            -- read and from the order webhooks alike (absent from a row
+            -- mirrored before they were read: then derived as before).
+            SELECT coalesce((o.raw ->> 'taxesIncluded')::boolean, false) AS taxes_included,
+                   coalesce(o.subtotal_price, ol.lines_total) AS subtotal,
+                   coalesce(o.total_tax, 0) AS tax,
+                   greatest(ol.lines_total - coalesce(o.subtotal_price, ol.lines_total), 0) AS item_discount,
+                   (o.raw #>> '{currentShippingPriceSet,shopMoney,amount}')::numeric AS shipping_current,
+                   (o.raw #>> '{totalShippingPriceSet,shopMoney,amount}')::numeric AS shipping_original,
+                   CASE WHEN jsonb_typeof(o.raw -> 'discountCodes') = 'array' THEN o.raw -> 'discountCodes'
+                        ELSE '[]'::jsonb END AS discount_codes
+        ) t
+    ) m
     WHERE o.cancelled_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.destination_gid = o.gid)
 ),

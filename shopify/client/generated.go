@@ -5860,6 +5860,27 @@ func (v *OrderCreateCustomerInput) GetToUpsert() *OrderCreateUpsertCustomerAttri
 	return v.ToUpsert
 }
 
+type OrderCreateDiscountCodeInput struct {
+	ItemPercentageDiscountCode *OrderCreatePercentageDiscountCodeAttributesInput   `json:"itemPercentageDiscountCode,omitempty"`
+	ItemFixedDiscountCode      *OrderCreateFixedDiscountCodeAttributesInput        `json:"itemFixedDiscountCode,omitempty"`
+	FreeShippingDiscountCode   *OrderCreateFreeShippingDiscountCodeAttributesInput `json:"freeShippingDiscountCode,omitempty"`
+}
+
+// GetItemPercentageDiscountCode returns OrderCreateDiscountCodeInput.ItemPercentageDiscountCode, and is useful for accessing the field via an interface.
+func (v *OrderCreateDiscountCodeInput) GetItemPercentageDiscountCode() *OrderCreatePercentageDiscountCodeAttributesInput {
+	return v.ItemPercentageDiscountCode
+}
+
+// GetItemFixedDiscountCode returns OrderCreateDiscountCodeInput.ItemFixedDiscountCode, and is useful for accessing the field via an interface.
+func (v *OrderCreateDiscountCodeInput) GetItemFixedDiscountCode() *OrderCreateFixedDiscountCodeAttributesInput {
+	return v.ItemFixedDiscountCode
+}
+
+// GetFreeShippingDiscountCode returns OrderCreateDiscountCodeInput.FreeShippingDiscountCode, and is useful for accessing the field via an interface.
+func (v *OrderCreateDiscountCodeInput) GetFreeShippingDiscountCode() *OrderCreateFreeShippingDiscountCodeAttributesInput {
+	return v.FreeShippingDiscountCode
+}
+
 type OrderCreateFinancialStatus string
 
 const (
@@ -5883,6 +5904,26 @@ var AllOrderCreateFinancialStatus = []OrderCreateFinancialStatus{
 	OrderCreateFinancialStatusVoided,
 	OrderCreateFinancialStatusExpired,
 }
+
+type OrderCreateFixedDiscountCodeAttributesInput struct {
+	Code      string         `json:"code"`
+	AmountSet *MoneyBagInput `json:"amountSet,omitempty"`
+}
+
+// GetCode returns OrderCreateFixedDiscountCodeAttributesInput.Code, and is useful for accessing the field via an interface.
+func (v *OrderCreateFixedDiscountCodeAttributesInput) GetCode() string { return v.Code }
+
+// GetAmountSet returns OrderCreateFixedDiscountCodeAttributesInput.AmountSet, and is useful for accessing the field via an interface.
+func (v *OrderCreateFixedDiscountCodeAttributesInput) GetAmountSet() *MoneyBagInput {
+	return v.AmountSet
+}
+
+type OrderCreateFreeShippingDiscountCodeAttributesInput struct {
+	Code string `json:"code"`
+}
+
+// GetCode returns OrderCreateFreeShippingDiscountCodeAttributesInput.Code, and is useful for accessing the field via an interface.
+func (v *OrderCreateFreeShippingDiscountCodeAttributesInput) GetCode() string { return v.Code }
 
 type OrderCreateFulfillmentStatus string
 
@@ -6006,12 +6047,17 @@ func (v *OrderCreateOrderCreateOrderCreatePayload) GetUserErrors() []OrderCreate
 
 // OrderCreateOrderCreateOrderCreatePayloadOrder includes the requested fields of the GraphQL type Order.
 type OrderCreateOrderCreateOrderCreatePayloadOrder struct {
-	Id               string    `json:"id"`
-	LegacyResourceId string    `json:"legacyResourceId"`
-	Name             string    `json:"name"`
-	SourceIdentifier *string   `json:"sourceIdentifier"`
-	CreatedAt        time.Time `json:"createdAt"`
-	UpdatedAt        time.Time `json:"updatedAt"`
+	Id                string                                                                  `json:"id"`
+	LegacyResourceId  string                                                                  `json:"legacyResourceId"`
+	Name              string                                                                  `json:"name"`
+	SourceIdentifier  *string                                                                 `json:"sourceIdentifier"`
+	TaxesIncluded     bool                                                                    `json:"taxesIncluded"`
+	DiscountCodes     []string                                                                `json:"discountCodes"`
+	SubtotalPriceSet  *OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBag  `json:"subtotalPriceSet"`
+	TotalDiscountsSet *OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBag `json:"totalDiscountsSet"`
+	TotalPriceSet     OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBag      `json:"totalPriceSet"`
+	CreatedAt         time.Time                                                               `json:"createdAt"`
+	UpdatedAt         time.Time                                                               `json:"updatedAt"`
 }
 
 // GetId returns OrderCreateOrderCreateOrderCreatePayloadOrder.Id, and is useful for accessing the field via an interface.
@@ -6030,11 +6076,96 @@ func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetSourceIdentifier() *s
 	return v.SourceIdentifier
 }
 
+// GetTaxesIncluded returns OrderCreateOrderCreateOrderCreatePayloadOrder.TaxesIncluded, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetTaxesIncluded() bool {
+	return v.TaxesIncluded
+}
+
+// GetDiscountCodes returns OrderCreateOrderCreateOrderCreatePayloadOrder.DiscountCodes, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetDiscountCodes() []string {
+	return v.DiscountCodes
+}
+
+// GetSubtotalPriceSet returns OrderCreateOrderCreateOrderCreatePayloadOrder.SubtotalPriceSet, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetSubtotalPriceSet() *OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBag {
+	return v.SubtotalPriceSet
+}
+
+// GetTotalDiscountsSet returns OrderCreateOrderCreateOrderCreatePayloadOrder.TotalDiscountsSet, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetTotalDiscountsSet() *OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBag {
+	return v.TotalDiscountsSet
+}
+
+// GetTotalPriceSet returns OrderCreateOrderCreateOrderCreatePayloadOrder.TotalPriceSet, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetTotalPriceSet() OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBag {
+	return v.TotalPriceSet
+}
+
 // GetCreatedAt returns OrderCreateOrderCreateOrderCreatePayloadOrder.CreatedAt, and is useful for accessing the field via an interface.
 func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetCreatedAt() time.Time { return v.CreatedAt }
 
 // GetUpdatedAt returns OrderCreateOrderCreateOrderCreatePayloadOrder.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *OrderCreateOrderCreateOrderCreatePayloadOrder) GetUpdatedAt() time.Time { return v.UpdatedAt }
+
+// OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
+type OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBag struct {
+	ShopMoney OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBagShopMoneyMoneyV2 `json:"shopMoney"`
+}
+
+// GetShopMoney returns OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBag.ShopMoney, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBag) GetShopMoney() OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBagShopMoneyMoneyV2 {
+	return v.ShopMoney
+}
+
+// OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBagShopMoneyMoneyV2 includes the requested fields of the GraphQL type MoneyV2.
+type OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBagShopMoneyMoneyV2 struct {
+	Amount string `json:"amount"`
+}
+
+// GetAmount returns OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBagShopMoneyMoneyV2.Amount, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrderSubtotalPriceSetMoneyBagShopMoneyMoneyV2) GetAmount() string {
+	return v.Amount
+}
+
+// OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
+type OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBag struct {
+	ShopMoney OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBagShopMoneyMoneyV2 `json:"shopMoney"`
+}
+
+// GetShopMoney returns OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBag.ShopMoney, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBag) GetShopMoney() OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBagShopMoneyMoneyV2 {
+	return v.ShopMoney
+}
+
+// OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBagShopMoneyMoneyV2 includes the requested fields of the GraphQL type MoneyV2.
+type OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBagShopMoneyMoneyV2 struct {
+	Amount string `json:"amount"`
+}
+
+// GetAmount returns OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBagShopMoneyMoneyV2.Amount, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrderTotalDiscountsSetMoneyBagShopMoneyMoneyV2) GetAmount() string {
+	return v.Amount
+}
+
+// OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
+type OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBag struct {
+	ShopMoney OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBagShopMoneyMoneyV2 `json:"shopMoney"`
+}
+
+// GetShopMoney returns OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBag.ShopMoney, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBag) GetShopMoney() OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBagShopMoneyMoneyV2 {
+	return v.ShopMoney
+}
+
+// OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBagShopMoneyMoneyV2 includes the requested fields of the GraphQL type MoneyV2.
+type OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBagShopMoneyMoneyV2 struct {
+	Amount string `json:"amount"`
+}
+
+// GetAmount returns OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBagShopMoneyMoneyV2.Amount, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderCreateOrderCreatePayloadOrderTotalPriceSetMoneyBagShopMoneyMoneyV2) GetAmount() string {
+	return v.Amount
+}
 
 // OrderCreateOrderCreateOrderCreatePayloadUserErrorsOrderCreateUserError includes the requested fields of the GraphQL type OrderCreateUserError.
 type OrderCreateOrderCreateOrderCreatePayloadUserErrorsOrderCreateUserError struct {
@@ -6064,6 +6195,7 @@ type OrderCreateOrderInput struct {
 	ClosedAt              *time.Time                         `json:"closedAt,omitempty"`
 	Currency              *CurrencyCode                      `json:"currency,omitempty"`
 	Customer              *OrderCreateCustomerInput          `json:"customer,omitempty"`
+	DiscountCode          *OrderCreateDiscountCodeInput      `json:"discountCode,omitempty"`
 	Email                 *string                            `json:"email,omitempty"`
 	FinancialStatus       *OrderCreateFinancialStatus        `json:"financialStatus,omitempty"`
 	FulfillmentStatus     *OrderCreateFulfillmentStatus      `json:"fulfillmentStatus,omitempty"`
@@ -6102,6 +6234,11 @@ func (v *OrderCreateOrderInput) GetCurrency() *CurrencyCode { return v.Currency 
 
 // GetCustomer returns OrderCreateOrderInput.Customer, and is useful for accessing the field via an interface.
 func (v *OrderCreateOrderInput) GetCustomer() *OrderCreateCustomerInput { return v.Customer }
+
+// GetDiscountCode returns OrderCreateOrderInput.DiscountCode, and is useful for accessing the field via an interface.
+func (v *OrderCreateOrderInput) GetDiscountCode() *OrderCreateDiscountCodeInput {
+	return v.DiscountCode
+}
 
 // GetEmail returns OrderCreateOrderInput.Email, and is useful for accessing the field via an interface.
 func (v *OrderCreateOrderInput) GetEmail() *string { return v.Email }
@@ -6215,6 +6352,19 @@ func (v *OrderCreateOrderTransactionInput) GetStatus() *OrderTransactionStatus {
 
 // GetTest returns OrderCreateOrderTransactionInput.Test, and is useful for accessing the field via an interface.
 func (v *OrderCreateOrderTransactionInput) GetTest() *bool { return v.Test }
+
+type OrderCreatePercentageDiscountCodeAttributesInput struct {
+	Code       string   `json:"code"`
+	Percentage *float64 `json:"percentage,omitempty"`
+}
+
+// GetCode returns OrderCreatePercentageDiscountCodeAttributesInput.Code, and is useful for accessing the field via an interface.
+func (v *OrderCreatePercentageDiscountCodeAttributesInput) GetCode() string { return v.Code }
+
+// GetPercentage returns OrderCreatePercentageDiscountCodeAttributesInput.Percentage, and is useful for accessing the field via an interface.
+func (v *OrderCreatePercentageDiscountCodeAttributesInput) GetPercentage() *float64 {
+	return v.Percentage
+}
 
 // OrderCreateResponse is returned by OrderCreate on success.
 type OrderCreateResponse struct {
@@ -6385,34 +6535,39 @@ var AllOrderDisplayFulfillmentStatus = []OrderDisplayFulfillmentStatus{
 
 // OrderFields includes the GraphQL fields of Order requested by the fragment OrderFields.
 type OrderFields struct {
-	Id                       string                                    `json:"id"`
-	LegacyResourceId         string                                    `json:"legacyResourceId"`
-	Name                     string                                    `json:"name"`
-	Email                    *string                                   `json:"email"`
-	Phone                    *string                                   `json:"phone"`
-	Note                     *string                                   `json:"note"`
-	Tags                     []string                                  `json:"tags"`
-	Test                     bool                                      `json:"test"`
-	Confirmed                bool                                      `json:"confirmed"`
-	Closed                   bool                                      `json:"closed"`
-	ClosedAt                 *time.Time                                `json:"closedAt"`
-	CancelledAt              *time.Time                                `json:"cancelledAt"`
-	CancelReason             *OrderCancelReason                        `json:"cancelReason"`
-	CurrencyCode             CurrencyCode                              `json:"currencyCode"`
-	DisplayFinancialStatus   *OrderDisplayFinancialStatus              `json:"displayFinancialStatus"`
-	DisplayFulfillmentStatus OrderDisplayFulfillmentStatus             `json:"displayFulfillmentStatus"`
-	SourceName               *string                                   `json:"sourceName"`
-	SourceIdentifier         *string                                   `json:"sourceIdentifier"`
-	Customer                 *OrderFieldsCustomer                      `json:"customer"`
-	BillingAddress           *OrderFieldsBillingAddressMailingAddress  `json:"billingAddress"`
-	ShippingAddress          *OrderFieldsShippingAddressMailingAddress `json:"shippingAddress"`
-	SubtotalPriceSet         *OrderFieldsSubtotalPriceSetMoneyBag      `json:"subtotalPriceSet"`
-	TotalTaxSet              *OrderFieldsTotalTaxSetMoneyBag           `json:"totalTaxSet"`
-	TotalPriceSet            OrderFieldsTotalPriceSetMoneyBag          `json:"totalPriceSet"`
-	CurrentTotalPriceSet     OrderFieldsCurrentTotalPriceSetMoneyBag   `json:"currentTotalPriceSet"`
-	ProcessedAt              time.Time                                 `json:"processedAt"`
-	CreatedAt                time.Time                                 `json:"createdAt"`
-	UpdatedAt                time.Time                                 `json:"updatedAt"`
+	Id                       string                                     `json:"id"`
+	LegacyResourceId         string                                     `json:"legacyResourceId"`
+	Name                     string                                     `json:"name"`
+	Email                    *string                                    `json:"email"`
+	Phone                    *string                                    `json:"phone"`
+	Note                     *string                                    `json:"note"`
+	Tags                     []string                                   `json:"tags"`
+	Test                     bool                                       `json:"test"`
+	Confirmed                bool                                       `json:"confirmed"`
+	Closed                   bool                                       `json:"closed"`
+	ClosedAt                 *time.Time                                 `json:"closedAt"`
+	CancelledAt              *time.Time                                 `json:"cancelledAt"`
+	CancelReason             *OrderCancelReason                         `json:"cancelReason"`
+	CurrencyCode             CurrencyCode                               `json:"currencyCode"`
+	DisplayFinancialStatus   *OrderDisplayFinancialStatus               `json:"displayFinancialStatus"`
+	DisplayFulfillmentStatus OrderDisplayFulfillmentStatus              `json:"displayFulfillmentStatus"`
+	SourceName               *string                                    `json:"sourceName"`
+	SourceIdentifier         *string                                    `json:"sourceIdentifier"`
+	Customer                 *OrderFieldsCustomer                       `json:"customer"`
+	BillingAddress           *OrderFieldsBillingAddressMailingAddress   `json:"billingAddress"`
+	ShippingAddress          *OrderFieldsShippingAddressMailingAddress  `json:"shippingAddress"`
+	SubtotalPriceSet         *OrderFieldsSubtotalPriceSetMoneyBag       `json:"subtotalPriceSet"`
+	TotalTaxSet              *OrderFieldsTotalTaxSetMoneyBag            `json:"totalTaxSet"`
+	TotalPriceSet            OrderFieldsTotalPriceSetMoneyBag           `json:"totalPriceSet"`
+	CurrentTotalPriceSet     OrderFieldsCurrentTotalPriceSetMoneyBag    `json:"currentTotalPriceSet"`
+	TaxesIncluded            bool                                       `json:"taxesIncluded"`
+	DiscountCodes            []string                                   `json:"discountCodes"`
+	TotalDiscountsSet        *OrderFieldsTotalDiscountsSetMoneyBag      `json:"totalDiscountsSet"`
+	TotalShippingPriceSet    OrderFieldsTotalShippingPriceSetMoneyBag   `json:"totalShippingPriceSet"`
+	CurrentShippingPriceSet  OrderFieldsCurrentShippingPriceSetMoneyBag `json:"currentShippingPriceSet"`
+	ProcessedAt              time.Time                                  `json:"processedAt"`
+	CreatedAt                time.Time                                  `json:"createdAt"`
+	UpdatedAt                time.Time                                  `json:"updatedAt"`
 }
 
 // GetId returns OrderFields.Id, and is useful for accessing the field via an interface.
@@ -6500,6 +6655,27 @@ func (v *OrderFields) GetTotalPriceSet() OrderFieldsTotalPriceSetMoneyBag { retu
 // GetCurrentTotalPriceSet returns OrderFields.CurrentTotalPriceSet, and is useful for accessing the field via an interface.
 func (v *OrderFields) GetCurrentTotalPriceSet() OrderFieldsCurrentTotalPriceSetMoneyBag {
 	return v.CurrentTotalPriceSet
+}
+
+// GetTaxesIncluded returns OrderFields.TaxesIncluded, and is useful for accessing the field via an interface.
+func (v *OrderFields) GetTaxesIncluded() bool { return v.TaxesIncluded }
+
+// GetDiscountCodes returns OrderFields.DiscountCodes, and is useful for accessing the field via an interface.
+func (v *OrderFields) GetDiscountCodes() []string { return v.DiscountCodes }
+
+// GetTotalDiscountsSet returns OrderFields.TotalDiscountsSet, and is useful for accessing the field via an interface.
+func (v *OrderFields) GetTotalDiscountsSet() *OrderFieldsTotalDiscountsSetMoneyBag {
+	return v.TotalDiscountsSet
+}
+
+// GetTotalShippingPriceSet returns OrderFields.TotalShippingPriceSet, and is useful for accessing the field via an interface.
+func (v *OrderFields) GetTotalShippingPriceSet() OrderFieldsTotalShippingPriceSetMoneyBag {
+	return v.TotalShippingPriceSet
+}
+
+// GetCurrentShippingPriceSet returns OrderFields.CurrentShippingPriceSet, and is useful for accessing the field via an interface.
+func (v *OrderFields) GetCurrentShippingPriceSet() OrderFieldsCurrentShippingPriceSetMoneyBag {
+	return v.CurrentShippingPriceSet
 }
 
 // GetProcessedAt returns OrderFields.ProcessedAt, and is useful for accessing the field via an interface.
@@ -6650,6 +6826,68 @@ func (v *OrderFieldsBillingAddressMailingAddress) __premarshalJSON() (*__premars
 	retval.CountryCodeV2 = v.AddressFields.CountryCodeV2
 	retval.Zip = v.AddressFields.Zip
 	retval.Phone = v.AddressFields.Phone
+	return &retval, nil
+}
+
+// OrderFieldsCurrentShippingPriceSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
+type OrderFieldsCurrentShippingPriceSetMoneyBag struct {
+	MoneyFields `json:"-"`
+}
+
+// GetShopMoney returns OrderFieldsCurrentShippingPriceSetMoneyBag.ShopMoney, and is useful for accessing the field via an interface.
+func (v *OrderFieldsCurrentShippingPriceSetMoneyBag) GetShopMoney() MoneyFieldsShopMoneyMoneyV2 {
+	return v.MoneyFields.ShopMoney
+}
+
+// GetPresentmentMoney returns OrderFieldsCurrentShippingPriceSetMoneyBag.PresentmentMoney, and is useful for accessing the field via an interface.
+func (v *OrderFieldsCurrentShippingPriceSetMoneyBag) GetPresentmentMoney() MoneyFieldsPresentmentMoneyMoneyV2 {
+	return v.MoneyFields.PresentmentMoney
+}
+
+func (v *OrderFieldsCurrentShippingPriceSetMoneyBag) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*OrderFieldsCurrentShippingPriceSetMoneyBag
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.OrderFieldsCurrentShippingPriceSetMoneyBag = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.MoneyFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalOrderFieldsCurrentShippingPriceSetMoneyBag struct {
+	ShopMoney MoneyFieldsShopMoneyMoneyV2 `json:"shopMoney"`
+
+	PresentmentMoney MoneyFieldsPresentmentMoneyMoneyV2 `json:"presentmentMoney"`
+}
+
+func (v *OrderFieldsCurrentShippingPriceSetMoneyBag) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *OrderFieldsCurrentShippingPriceSetMoneyBag) __premarshalJSON() (*__premarshalOrderFieldsCurrentShippingPriceSetMoneyBag, error) {
+	var retval __premarshalOrderFieldsCurrentShippingPriceSetMoneyBag
+
+	retval.ShopMoney = v.MoneyFields.ShopMoney
+	retval.PresentmentMoney = v.MoneyFields.PresentmentMoney
 	return &retval, nil
 }
 
@@ -6939,6 +7177,68 @@ func (v *OrderFieldsSubtotalPriceSetMoneyBag) __premarshalJSON() (*__premarshalO
 	return &retval, nil
 }
 
+// OrderFieldsTotalDiscountsSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
+type OrderFieldsTotalDiscountsSetMoneyBag struct {
+	MoneyFields `json:"-"`
+}
+
+// GetShopMoney returns OrderFieldsTotalDiscountsSetMoneyBag.ShopMoney, and is useful for accessing the field via an interface.
+func (v *OrderFieldsTotalDiscountsSetMoneyBag) GetShopMoney() MoneyFieldsShopMoneyMoneyV2 {
+	return v.MoneyFields.ShopMoney
+}
+
+// GetPresentmentMoney returns OrderFieldsTotalDiscountsSetMoneyBag.PresentmentMoney, and is useful for accessing the field via an interface.
+func (v *OrderFieldsTotalDiscountsSetMoneyBag) GetPresentmentMoney() MoneyFieldsPresentmentMoneyMoneyV2 {
+	return v.MoneyFields.PresentmentMoney
+}
+
+func (v *OrderFieldsTotalDiscountsSetMoneyBag) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*OrderFieldsTotalDiscountsSetMoneyBag
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.OrderFieldsTotalDiscountsSetMoneyBag = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.MoneyFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalOrderFieldsTotalDiscountsSetMoneyBag struct {
+	ShopMoney MoneyFieldsShopMoneyMoneyV2 `json:"shopMoney"`
+
+	PresentmentMoney MoneyFieldsPresentmentMoneyMoneyV2 `json:"presentmentMoney"`
+}
+
+func (v *OrderFieldsTotalDiscountsSetMoneyBag) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *OrderFieldsTotalDiscountsSetMoneyBag) __premarshalJSON() (*__premarshalOrderFieldsTotalDiscountsSetMoneyBag, error) {
+	var retval __premarshalOrderFieldsTotalDiscountsSetMoneyBag
+
+	retval.ShopMoney = v.MoneyFields.ShopMoney
+	retval.PresentmentMoney = v.MoneyFields.PresentmentMoney
+	return &retval, nil
+}
+
 // OrderFieldsTotalPriceSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
 type OrderFieldsTotalPriceSetMoneyBag struct {
 	MoneyFields `json:"-"`
@@ -6995,6 +7295,68 @@ func (v *OrderFieldsTotalPriceSetMoneyBag) MarshalJSON() ([]byte, error) {
 
 func (v *OrderFieldsTotalPriceSetMoneyBag) __premarshalJSON() (*__premarshalOrderFieldsTotalPriceSetMoneyBag, error) {
 	var retval __premarshalOrderFieldsTotalPriceSetMoneyBag
+
+	retval.ShopMoney = v.MoneyFields.ShopMoney
+	retval.PresentmentMoney = v.MoneyFields.PresentmentMoney
+	return &retval, nil
+}
+
+// OrderFieldsTotalShippingPriceSetMoneyBag includes the requested fields of the GraphQL type MoneyBag.
+type OrderFieldsTotalShippingPriceSetMoneyBag struct {
+	MoneyFields `json:"-"`
+}
+
+// GetShopMoney returns OrderFieldsTotalShippingPriceSetMoneyBag.ShopMoney, and is useful for accessing the field via an interface.
+func (v *OrderFieldsTotalShippingPriceSetMoneyBag) GetShopMoney() MoneyFieldsShopMoneyMoneyV2 {
+	return v.MoneyFields.ShopMoney
+}
+
+// GetPresentmentMoney returns OrderFieldsTotalShippingPriceSetMoneyBag.PresentmentMoney, and is useful for accessing the field via an interface.
+func (v *OrderFieldsTotalShippingPriceSetMoneyBag) GetPresentmentMoney() MoneyFieldsPresentmentMoneyMoneyV2 {
+	return v.MoneyFields.PresentmentMoney
+}
+
+func (v *OrderFieldsTotalShippingPriceSetMoneyBag) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*OrderFieldsTotalShippingPriceSetMoneyBag
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.OrderFieldsTotalShippingPriceSetMoneyBag = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.MoneyFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalOrderFieldsTotalShippingPriceSetMoneyBag struct {
+	ShopMoney MoneyFieldsShopMoneyMoneyV2 `json:"shopMoney"`
+
+	PresentmentMoney MoneyFieldsPresentmentMoneyMoneyV2 `json:"presentmentMoney"`
+}
+
+func (v *OrderFieldsTotalShippingPriceSetMoneyBag) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *OrderFieldsTotalShippingPriceSetMoneyBag) __premarshalJSON() (*__premarshalOrderFieldsTotalShippingPriceSetMoneyBag, error) {
+	var retval __premarshalOrderFieldsTotalShippingPriceSetMoneyBag
 
 	retval.ShopMoney = v.MoneyFields.ShopMoney
 	retval.PresentmentMoney = v.MoneyFields.PresentmentMoney
@@ -7499,6 +7861,31 @@ func (v *OrdersOrdersOrderConnectionNodesOrder) GetCurrentTotalPriceSet() OrderF
 	return v.OrderFields.CurrentTotalPriceSet
 }
 
+// GetTaxesIncluded returns OrdersOrdersOrderConnectionNodesOrder.TaxesIncluded, and is useful for accessing the field via an interface.
+func (v *OrdersOrdersOrderConnectionNodesOrder) GetTaxesIncluded() bool {
+	return v.OrderFields.TaxesIncluded
+}
+
+// GetDiscountCodes returns OrdersOrdersOrderConnectionNodesOrder.DiscountCodes, and is useful for accessing the field via an interface.
+func (v *OrdersOrdersOrderConnectionNodesOrder) GetDiscountCodes() []string {
+	return v.OrderFields.DiscountCodes
+}
+
+// GetTotalDiscountsSet returns OrdersOrdersOrderConnectionNodesOrder.TotalDiscountsSet, and is useful for accessing the field via an interface.
+func (v *OrdersOrdersOrderConnectionNodesOrder) GetTotalDiscountsSet() *OrderFieldsTotalDiscountsSetMoneyBag {
+	return v.OrderFields.TotalDiscountsSet
+}
+
+// GetTotalShippingPriceSet returns OrdersOrdersOrderConnectionNodesOrder.TotalShippingPriceSet, and is useful for accessing the field via an interface.
+func (v *OrdersOrdersOrderConnectionNodesOrder) GetTotalShippingPriceSet() OrderFieldsTotalShippingPriceSetMoneyBag {
+	return v.OrderFields.TotalShippingPriceSet
+}
+
+// GetCurrentShippingPriceSet returns OrdersOrdersOrderConnectionNodesOrder.CurrentShippingPriceSet, and is useful for accessing the field via an interface.
+func (v *OrdersOrdersOrderConnectionNodesOrder) GetCurrentShippingPriceSet() OrderFieldsCurrentShippingPriceSetMoneyBag {
+	return v.OrderFields.CurrentShippingPriceSet
+}
+
 // GetProcessedAt returns OrdersOrdersOrderConnectionNodesOrder.ProcessedAt, and is useful for accessing the field via an interface.
 func (v *OrdersOrdersOrderConnectionNodesOrder) GetProcessedAt() time.Time {
 	return v.OrderFields.ProcessedAt
@@ -7592,6 +7979,16 @@ type __premarshalOrdersOrdersOrderConnectionNodesOrder struct {
 
 	CurrentTotalPriceSet OrderFieldsCurrentTotalPriceSetMoneyBag `json:"currentTotalPriceSet"`
 
+	TaxesIncluded bool `json:"taxesIncluded"`
+
+	DiscountCodes []string `json:"discountCodes"`
+
+	TotalDiscountsSet *OrderFieldsTotalDiscountsSetMoneyBag `json:"totalDiscountsSet"`
+
+	TotalShippingPriceSet OrderFieldsTotalShippingPriceSetMoneyBag `json:"totalShippingPriceSet"`
+
+	CurrentShippingPriceSet OrderFieldsCurrentShippingPriceSetMoneyBag `json:"currentShippingPriceSet"`
+
 	ProcessedAt time.Time `json:"processedAt"`
 
 	CreatedAt time.Time `json:"createdAt"`
@@ -7636,6 +8033,11 @@ func (v *OrdersOrdersOrderConnectionNodesOrder) __premarshalJSON() (*__premarsha
 	retval.TotalTaxSet = v.OrderFields.TotalTaxSet
 	retval.TotalPriceSet = v.OrderFields.TotalPriceSet
 	retval.CurrentTotalPriceSet = v.OrderFields.CurrentTotalPriceSet
+	retval.TaxesIncluded = v.OrderFields.TaxesIncluded
+	retval.DiscountCodes = v.OrderFields.DiscountCodes
+	retval.TotalDiscountsSet = v.OrderFields.TotalDiscountsSet
+	retval.TotalShippingPriceSet = v.OrderFields.TotalShippingPriceSet
+	retval.CurrentShippingPriceSet = v.OrderFields.CurrentShippingPriceSet
 	retval.ProcessedAt = v.OrderFields.ProcessedAt
 	retval.CreatedAt = v.OrderFields.CreatedAt
 	retval.UpdatedAt = v.OrderFields.UpdatedAt
@@ -13439,6 +13841,23 @@ mutation OrderCreate ($order: OrderCreateOrderInput!, $options: OrderCreateOptio
 			legacyResourceId
 			name
 			sourceIdentifier
+			taxesIncluded
+			discountCodes
+			subtotalPriceSet {
+				shopMoney {
+					amount
+				}
+			}
+			totalDiscountsSet {
+				shopMoney {
+					amount
+				}
+			}
+			totalPriceSet {
+				shopMoney {
+					amount
+				}
+			}
 			createdAt
 			updatedAt
 		}
@@ -13623,6 +14042,17 @@ fragment OrderFields on Order {
 		... MoneyFields
 	}
 	currentTotalPriceSet {
+		... MoneyFields
+	}
+	taxesIncluded
+	discountCodes
+	totalDiscountsSet {
+		... MoneyFields
+	}
+	totalShippingPriceSet {
+		... MoneyFields
+	}
+	currentShippingPriceSet {
 		... MoneyFields
 	}
 	processedAt

@@ -274,6 +274,9 @@ type Order struct {
 	ShippingTotal string
 	TaxTotal      string
 	TaxesIncluded bool
+	// Discounts are what the checkout took off, with their amounts (see
+	// OrderDiscount); orderCreate gives at most one code.
+	Discounts []OrderDiscount
 }
 
 // WebhookSubscription is a shop-specific webhook subscription. APIVersion is

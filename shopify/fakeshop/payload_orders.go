@@ -11,8 +11,8 @@ func (f payloadFormat) order(o *Order) map[string]any {
 	for i, li := range o.LineItems {
 		lines[i] = f.lineItem(li, o.FulfillmentStatus)
 	}
-	total := orderTotal(&Order{LineItems: originalLines(o.LineItems)})
-	current := orderTotal(o)
+	original := *o
+	original.LineItems = originalLines(o.LineItems)
 	var customer any
 	if c := o.Customer; c != nil {
 		customer = map[string]any{
@@ -26,41 +26,46 @@ func (f payloadFormat) order(o *Order) map[string]any {
 	}
 	number := o.Number
 	return map[string]any{
-		"id":                     o.ID,
-		"admin_graphql_api_id":   gidOf("Order", o.ID),
-		"name":                   o.Name,
-		"order_number":           number,
-		"number":                 number - 1000,
-		"email":                  nullStr(o.Email),
-		"contact_email":          nullStr(o.Email),
-		"phone":                  nullStr(o.Phone),
-		"note":                   nullStr(o.Note),
-		"tags":                   restTags(o.Tags),
-		"currency":               o.Currency,
-		"presentment_currency":   o.Currency,
-		"financial_status":       lower(o.FinancialStatus),
-		"fulfillment_status":     restFulfillmentStatus(o.FulfillmentStatus),
-		"cancel_reason":          lowerPtr(o.CancelReason),
-		"cancelled_at":           f.timePtr(o.CancelledAt),
-		"closed_at":              f.timePtr(o.ClosedAt),
-		"processed_at":           f.time(o.ProcessedAt),
-		"created_at":             f.time(o.CreatedAt),
-		"updated_at":             f.time(o.UpdatedAt),
-		"test":                   o.Test,
-		"source_name":            nullStr(o.SourceName),
-		"source_identifier":      nullStr(o.SourceIdentifier),
-		"total_price":            total,
-		"subtotal_price":         total,
-		"total_line_items_price": total,
-		"current_total_price":    current,
-		"current_subtotal_price": current,
-		"total_tax":              "0.00",
-		"current_total_tax":      "0.00",
-		"total_discounts":        "0.00",
-		"customer":               customer,
-		"billing_address":        restAddress(o.BillingAddress),
-		"shipping_address":       restAddress(o.ShippingAddress),
-		"line_items":             lines,
+		"id":                       o.ID,
+		"admin_graphql_api_id":     gidOf("Order", o.ID),
+		"name":                     o.Name,
+		"order_number":             number,
+		"number":                   number - 1000,
+		"email":                    nullStr(o.Email),
+		"contact_email":            nullStr(o.Email),
+		"phone":                    nullStr(o.Phone),
+		"note":                     nullStr(o.Note),
+		"tags":                     restTags(o.Tags),
+		"currency":                 o.Currency,
+		"presentment_currency":     o.Currency,
+		"financial_status":         lower(o.FinancialStatus),
+		"fulfillment_status":       restFulfillmentStatus(o.FulfillmentStatus),
+		"cancel_reason":            lowerPtr(o.CancelReason),
+		"cancelled_at":             f.timePtr(o.CancelledAt),
+		"closed_at":                f.timePtr(o.ClosedAt),
+		"processed_at":             f.time(o.ProcessedAt),
+		"created_at":               f.time(o.CreatedAt),
+		"updated_at":               f.time(o.UpdatedAt),
+		"test":                     o.Test,
+		"source_name":              nullStr(o.SourceName),
+		"source_identifier":        nullStr(o.SourceIdentifier),
+		"total_price":              orderGrandTotal(&original),
+		"subtotal_price":           orderTotal(&original),
+		"total_line_items_price":   orderLinesTotal(&original).FloatString(2),
+		"current_total_price":      orderGrandTotal(o),
+		"current_subtotal_price":   orderTotal(o),
+		"total_tax":                orderTax(o),
+		"current_total_tax":        orderTax(o),
+		"taxes_included":           o.TaxesIncluded,
+		"total_discounts":          orderDiscounts(o),
+		"current_total_discounts":  orderDiscounts(o),
+		"discount_codes":           restDiscountCodes(o),
+		"total_shipping_price_set": restMoneySet(amountOf(o.ShippingTotal).FloatString(2), o.Currency),
+		"shipping_lines":           restShippingLines(o),
+		"customer":                 customer,
+		"billing_address":          restAddress(o.BillingAddress),
+		"shipping_address":         restAddress(o.ShippingAddress),
+		"line_items":               lines,
 	}
 }
 
@@ -123,4 +128,40 @@ func lowerPtr(p *string) any {
 		return nil
 	}
 	return strings.ToLower(*p)
+}
+
+// restDiscountCodes are REST's discount_codes: each code with the amount it
+// took off and its type (percentage, fixed_amount or shipping).
+func restDiscountCodes(o *Order) []map[string]any {
+	out := []map[string]any{}
+	for _, d := range o.Discounts {
+		if d.Code == "" {
+			continue
+		}
+		typ := map[string]string{DiscountItemPercentage: "percentage", DiscountItemFixed: "fixed_amount", DiscountFreeShipping: "shipping"}[d.Kind]
+		out = append(out, map[string]any{"code": d.Code, "amount": d.Amount, "type": typ})
+	}
+	return out
+}
+
+// restShippingLines is one shipping line holding the order's shipping, at
+// its price and at its price after shipping discounts; none without
+// shipping.
+func restShippingLines(o *Order) []map[string]any {
+	if o.ShippingTotal == "" {
+		return []map[string]any{}
+	}
+	price := amountOf(o.ShippingTotal).FloatString(2)
+	return []map[string]any{{
+		"title": "Shipping", "code": "Shipping", "source": "shopify",
+		"price": price, "price_set": restMoneySet(price, o.Currency),
+		"discounted_price": orderShipping(o), "discounted_price_set": restMoneySet(orderShipping(o), o.Currency),
+	}}
+}
+
+// restMoneySet is REST's money set (shop and presentment money alike: no
+// presentment currencies here).
+func restMoneySet(amount, currency string) map[string]any {
+	m := map[string]any{"amount": amount, "currency_code": currency}
+	return map[string]any{"shop_money": m, "presentment_money": m}
 }

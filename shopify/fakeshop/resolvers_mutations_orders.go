@@ -1,6 +1,9 @@
 package fakeshop
 
-import "math/big"
+import (
+	"math/big"
+	"slices"
+)
 
 func init() {
 	register("Mutation", map[string]FieldFunc{
@@ -249,7 +252,22 @@ func orderCreate(rc *ResolveContext, args inputArgs) (any, error) {
 	}
 	tax.Add(tax, ot)
 	oin.ShippingTotal, oin.TaxTotal = shipping.FloatString(2), tax.FloatString(2)
-	total := new(big.Rat).Add(subtotal, shipping)
+	currency := oin.Currency
+	if currency == "" {
+		currency = rc.Shop.curr
+	}
+	code, ue, err := orderDiscountCode(in.obj("discountCode"), currency)
+	if err != nil || ue != nil {
+		return failedOr(payload, errType, ue, err)
+	}
+	if code != nil {
+		oin.Discounts = []OrderDiscount{*code}
+	}
+	// What the order costs once its discount is taken off (CreateOrder
+	// computes the same amounts again for the order it stores).
+	items, shipOff := applyDiscounts(slices.Clone(oin.Discounts), subtotal, shipping)
+	total := new(big.Rat).Sub(subtotal, items)
+	total.Add(total, shipping).Sub(total, shipOff)
 	if !oin.TaxesIncluded {
 		total.Add(total, tax)
 	}

@@ -52,6 +52,18 @@ func init() {
 		"currentTotalPriceSet":     field(func(o *Order) any { return moneyBag(orderGrandTotal(o), o.Currency) }),
 		"subtotalPriceSet":         field(func(o *Order) any { return moneyBag(orderTotal(o), o.Currency) }),
 		"totalTaxSet":              field(func(o *Order) any { return moneyBag(orderTax(o), o.Currency) }),
+		"taxesIncluded":            field(func(o *Order) any { return o.TaxesIncluded }),
+		"totalDiscountsSet":        field(func(o *Order) any { return moneyBag(orderDiscounts(o), o.Currency) }),
+		"currentTotalDiscountsSet": field(func(o *Order) any { return moneyBag(orderDiscounts(o), o.Currency) }),
+		"totalShippingPriceSet":    field(func(o *Order) any { return moneyBag(amountOf(o.ShippingTotal).FloatString(2), o.Currency) }),
+		"currentShippingPriceSet":  field(func(o *Order) any { return moneyBag(orderShipping(o), o.Currency) }),
+		"discountCodes":            field(func(o *Order) any { return orderDiscountCodes(o) }),
+		"discountCode": field(func(o *Order) any {
+			if codes := orderDiscountCodes(o); len(codes) > 0 {
+				return codes[0]
+			}
+			return nil
+		}),
 		"lineItems": field(func(o *Order) any {
 			items := make([]*LineItem, len(o.LineItems))
 			for i := range o.LineItems {

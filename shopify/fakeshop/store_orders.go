@@ -34,6 +34,10 @@ type OrderInput struct {
 	ShippingTotal string
 	TaxTotal      string
 	TaxesIncluded bool
+	// Discounts are applied in order (Amount is computed, see
+	// OrderDiscount). A checkout may combine codes and automatic discounts;
+	// orderCreate takes one code.
+	Discounts []OrderDiscount
 }
 
 // LineItemInput is one line of a new order. With VariantID the line takes its
@@ -79,6 +83,7 @@ func (s *Shop) CreateOrder(in OrderInput) (*Order, error) {
 			o.ClosedAt = &closed
 		}
 		o.ShippingTotal, o.TaxTotal, o.TaxesIncluded = in.ShippingTotal, in.TaxTotal, in.TaxesIncluded
+		o.Discounts = slices.Clone(in.Discounts)
 		if in.Customer != nil {
 			c := *in.Customer
 			if c.ID == 0 { // a customer given with its id is an existing one
@@ -151,6 +156,7 @@ func (s *Shop) CreateOrder(in OrderInput) (*Order, error) {
 			t.putLevel(nl)
 			t.emit(TopicInventoryLevelsUpdate, nl)
 		}
+		applyDiscounts(o.Discounts, orderLinesTotal(o), amountOf(o.ShippingTotal))
 		t.shop.orderNumber++
 		o.Number = 1000 + t.shop.orderNumber
 		o.Name = "#" + strconv.Itoa(o.Number)
@@ -246,39 +252,6 @@ func (s *Shop) Orders() []*Order {
 	var out []*Order
 	s.read(func(st *store) { out = st.orders.all() })
 	return out
-}
-
-// orderTotal is the sum of the order's current line totals, exact in decimal.
-func orderTotal(o *Order) string {
-	sum := new(big.Rat)
-	for _, li := range o.LineItems {
-		sum.Add(sum, lineTotal(li.UnitPrice, li.CurrentQuantity))
-	}
-	return sum.FloatString(2)
-}
-
-// orderGrandTotal is what the order costs: its lines, shipping and, unless
-// the prices include it, tax.
-func orderGrandTotal(o *Order) string {
-	sum, _ := new(big.Rat).SetString(orderTotal(o))
-	extra := []string{o.ShippingTotal}
-	if !o.TaxesIncluded {
-		extra = append(extra, o.TaxTotal)
-	}
-	for _, amount := range extra {
-		if r, ok := new(big.Rat).SetString(amount); ok {
-			sum.Add(sum, r)
-		}
-	}
-	return sum.FloatString(2)
-}
-
-// orderTax is the order's total tax.
-func orderTax(o *Order) string {
-	if r, ok := new(big.Rat).SetString(o.TaxTotal); ok {
-		return r.FloatString(2)
-	}
-	return "0.00"
 }
 
 func lineTotal(price string, qty int) *big.Rat {

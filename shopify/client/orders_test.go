@@ -40,10 +40,30 @@ func TestOrderCreateReadAndCancel(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	require.True(t, ue.HasCode("PROCESSED_AT_INVALID"), ue.Error())
 
+	// One discount code of one kind; two kinds at once are refused.
+	twoKinds := order
+	twoKinds.DiscountCode = &client.OrderCreateDiscountCodeInput{
+		ItemFixedDiscountCode:    &client.OrderCreateFixedDiscountCodeAttributesInput{Code: "TAKE2", AmountSet: money("2.00")},
+		FreeShippingDiscountCode: &client.OrderCreateFreeShippingDiscountCodeAttributesInput{Code: "SHIP"},
+	}
+	_, err = client.OrderCreate(ctx, c, twoKinds, nil)
+	require.ErrorAs(t, err, &ue)
+	require.True(t, ue.HasCode("INVALID"), ue.Error())
+	order.DiscountCode = &client.OrderCreateDiscountCodeInput{
+		ItemFixedDiscountCode: &client.OrderCreateFixedDiscountCodeAttributesInput{Code: "TAKE2", AmountSet: money("2.00")}}
+	order.TaxesIncluded = ptr(true)
+	order.TaxLines = []client.OrderCreateTaxLineInput{{Title: "VAT", Rate: "0.2", PriceSet: money("2.67")}}
+
 	created, err := client.OrderCreate(ctx, c, order, &client.OrderCreateOptionsInput{InventoryBehaviour: ptr(client.OrderCreateInputsInventoryBehaviorBypass)})
 	require.NoError(t, err)
 	orderID := created.OrderCreate.Order.Id
-	require.Equal(t, "dest-order-1", *created.OrderCreate.Order.SourceIdentifier)
+	made := created.OrderCreate.Order
+	require.Equal(t, "dest-order-1", *made.SourceIdentifier)
+	require.Equal(t, []string{"TAKE2"}, made.DiscountCodes)
+	require.True(t, made.TaxesIncluded)
+	// 2 x 9.00 less 2.00; the tax is inside.
+	require.Equal(t, []string{"16.00", "2.00", "16.00"},
+		[]string{made.SubtotalPriceSet.ShopMoney.Amount, made.TotalDiscountsSet.ShopMoney.Amount, made.TotalPriceSet.ShopMoney.Amount})
 
 	q := client.UpdatedSince(clock.Now())
 	list, err := client.Orders(ctx, c, client.OrdersPageSize, nil, &q, client.LineItemsPerOrder)
@@ -57,6 +77,9 @@ func TestOrderCreateReadAndCancel(t *testing.T) {
 	require.Equal(t, variantGID, li.Variant.Id)
 	require.Equal(t, "9.00", li.OriginalUnitPriceSet.ShopMoney.Amount)
 	require.Nil(t, got.CancelledAt)
+	require.Equal(t, []string{"TAKE2"}, got.DiscountCodes)
+	require.Equal(t, "2.00", got.TotalDiscountsSet.ShopMoney.Amount)
+	require.Equal(t, "0.00", got.TotalShippingPriceSet.ShopMoney.Amount)
 
 	// restock is left out (false) and takes the operation's default.
 	cancelled, err := client.OrderCancel(ctx, c, orderID, client.OrderCancelReasonCustomer, false, nil, nil, nil, nil)

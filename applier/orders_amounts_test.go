@@ -76,6 +76,8 @@ func (f *fixture) createdOrder(dgid string) (*fakeshop.Order, string) {
 // the source order then costs what the destination's did, and the mirror
 // holds the same amounts for both. What orderCreate cannot carry (a second
 // code, a discount without a code) is in the note and the audit's warning.
+// Some cases mirror the destination's order from its orders/create webhook
+// (REST discount_codes, shipping_lines), the others from a bulk read.
 func TestOrderDiscountsRecreatedInSource(t *testing.T) {
 	for _, c := range []struct {
 		name      string

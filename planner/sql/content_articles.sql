@@ -99,35 +99,10 @@ cmp AS (
     WHERE r.live
 ),
 deltas AS (
-    SELECT 'article' AS resource, CASE WHEN c.dgid IS NULL THEN 'create' ELSE 'update' END AS operation,
-           c.key, c.sgid AS source_gid, c.dgid AS target_gid,
-           c.desired - CASE WHEN c.dgid IS NULL THEN o.on_create ELSE o.on_update END AS desired,
-           c.d_version AS planned_version,
-           CASE WHEN c.dgid IS NULL THEN 'missing in destination' ELSE 'differs: ' || array_to_string(c.diffs, ', ') END AS reason
-    FROM cmp c CROSS JOIN o
+    {{template "content_upserts" "article"}}
     -- A create waits for its blog's twin.
     WHERE (c.dgid IS NULL AND c.dblog IS NOT NULL) OR (c.dgid IS NOT NULL AND cardinality(c.diffs) > 0)
     UNION ALL
-    SELECT 'article', x.operation, r.key, r.sgid, d.gid, x.desired, d.version, 'deleted in source'
-    FROM pairs r
-    CROSS JOIN l
-    JOIN articles d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL
-    CROSS JOIN LATERAL (
-        SELECT 'delete' AS operation, '{}'::jsonb AS desired WHERE l.delete_policy = 'delete'
-        UNION ALL
-        SELECT 'unpublish', '{"is_published": false}' WHERE l.delete_policy IN ('unpublish', 'archive') AND d.is_published
-    ) x
-    WHERE NOT r.live
+    {{template "content_deletes_or_unpublishes" "article"}}
 ),
-staged_conflicts AS (
-    INSERT INTO plan_stage_conflicts (resource, side, reason, key, gids, blocked)
-    SELECT resource, side, reason, key, gids, blocked FROM conflicts
-),
-staged_pairs AS (
-    INSERT INTO plan_stage_pairs (resource, source_gid, destination_gid)
-    SELECT 'article', sgid, dgid FROM pairs WHERE live AND dgid IS NOT NULL AND NOT by_map
-)
-INSERT INTO plan_stage (resource, operation, key, source_gid, target_gid, desired, planned_version, reason)
-SELECT DISTINCT ON (resource, key) resource, operation, key, source_gid, target_gid, desired, planned_version, reason
-FROM deltas
-ORDER BY resource, key, operation = 'delete'
+{{template "content_stage" "article"}}

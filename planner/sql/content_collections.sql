@@ -1,6 +1,6 @@
 -- Collections of one link (full plans only), after the products family's
 -- statements: key the handle, twin the recorded one or the one live
--- destination collection with the handle, as content_pages.sql.
+-- destination collection with the handle (content_pairs.sql).
 --
 -- A smart collection carries its rules (the destination computes its own
 -- members from them). A custom collection carries its members, mapped
@@ -17,50 +17,7 @@
 -- $1 link id, $2 source store, $3 destination store.
 WITH
 {{template "content_l" .}},
-src_keys AS (
-    SELECT handle AS k, count(*) AS n, array_agg(gid ORDER BY gid) AS gids
-    FROM collections WHERE store = $2 AND deleted_at IS NULL
-    GROUP BY handle
-),
-dst_keys AS (
-    SELECT handle AS k, count(*) AS n, min(gid) AS gid, array_agg(gid ORDER BY gid) AS gids
-    FROM collections WHERE store = $3 AND deleted_at IS NULL
-    GROUP BY handle
-),
-res AS MATERIALIZED (
-    SELECT s.gid AS sgid, s.deleted_at IS NULL AS live, s.handle AS key, md.gid IS NOT NULL AS by_map,
-           CASE WHEN md.gid IS NOT NULL THEN md.gid
-                WHEN s.deleted_at IS NULL AND dk.n = 1 AND NOT EXISTS (
-                    SELECT 1 FROM id_map c
-                    WHERE c.link_id = $1 AND c.resource = 'collection' AND c.destination_gid = dk.gid AND c.source_gid <> s.gid
-                      AND EXISTS (SELECT 1 FROM collections cs WHERE cs.store = $2 AND cs.gid = c.source_gid AND cs.deleted_at IS NULL))
-                THEN dk.gid END AS dgid
-    FROM collections s
-    CROSS JOIN l
-    LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'collection' AND m.source_gid = s.gid
-    LEFT JOIN collections md ON md.store = $3 AND md.gid = m.destination_gid AND md.deleted_at IS NULL
-    LEFT JOIN dst_keys dk ON dk.k = s.handle
-    WHERE s.store = $2 AND l.sync_collections
-      AND (s.deleted_at IS NULL OR NOT EXISTS (SELECT 1 FROM src_keys sk WHERE sk.k = s.handle))
-),
-conflicts AS (
-    SELECT 'collection' AS resource, 'source' AS side, 'duplicate_handle' AS reason, k AS key, gids, ARRAY[k] AS blocked
-    FROM src_keys, l WHERE l.sync_collections AND n > 1
-    UNION ALL
-    SELECT 'collection', 'destination', 'duplicate_handle', k, gids, ARRAY[k]
-    FROM dst_keys, l WHERE l.sync_collections AND n > 1
-    UNION ALL
-    SELECT 'collection', 'source', 'blank_key', sgid, ARRAY[sgid], ARRAY[key] FROM res WHERE live AND key = ''
-),
--- The keys a conflict blocks, hashable.
-blocked AS (
-    SELECT DISTINCT b AS key FROM conflicts, unnest(conflicts.blocked) b
-),
-pairs AS (
-    SELECT r.* FROM res r
-    WHERE r.key <> '' AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.key = r.key)
-      AND (r.live OR r.dgid IS NOT NULL)
-),
+{{template "content_pairs_by_handle" "collection"}},
 -- The live members of the live custom collections, with their product's
 -- twin when it has one.
 members AS MATERIALIZED (
@@ -151,12 +108,7 @@ cmp AS (
     WHERE r.live
 ),
 deltas AS (
-    SELECT 'collection' AS resource, CASE WHEN c.dgid IS NULL THEN 'create' ELSE 'update' END AS operation,
-           c.key, c.sgid AS source_gid, c.dgid AS target_gid,
-           c.desired - CASE WHEN c.dgid IS NULL THEN o.on_create ELSE o.on_update END AS desired,
-           c.d_version AS planned_version,
-           CASE WHEN c.dgid IS NULL THEN 'missing in destination' ELSE 'differs: ' || array_to_string(c.diffs, ', ') END AS reason
-    FROM cmp c CROSS JOIN o
+    {{template "content_upserts" "collection"}}
     WHERE c.dgid IS NULL OR cardinality(c.diffs) > 0
     UNION ALL
     SELECT 'collection_product', 'update', m.key, m.sgid, m.dgid,
@@ -168,21 +120,6 @@ deltas AS (
     FROM member_diff m
     WHERE jsonb_array_length(m.add) > 0 OR jsonb_array_length(m.remove) > 0
     UNION ALL
-    SELECT 'collection', 'delete', r.key, r.sgid, d.gid, '{}'::jsonb, d.version, 'deleted in source'
-    FROM pairs r
-    CROSS JOIN l
-    JOIN collections d ON d.store = $3 AND d.gid = r.dgid AND d.deleted_at IS NULL
-    WHERE NOT r.live AND l.delete_policy = 'delete'
+    {{template "content_deletes" "collection"}}
 ),
-staged_conflicts AS (
-    INSERT INTO plan_stage_conflicts (resource, side, reason, key, gids, blocked)
-    SELECT resource, side, reason, key, gids, blocked FROM conflicts
-),
-staged_pairs AS (
-    INSERT INTO plan_stage_pairs (resource, source_gid, destination_gid)
-    SELECT 'collection', sgid, dgid FROM pairs WHERE live AND dgid IS NOT NULL AND NOT by_map
-)
-INSERT INTO plan_stage (resource, operation, key, source_gid, target_gid, desired, planned_version, reason)
-SELECT DISTINCT ON (resource, key) resource, operation, key, source_gid, target_gid, desired, planned_version, reason
-FROM deltas
-ORDER BY resource, key, operation = 'delete'
+{{template "content_stage" "collection"}}

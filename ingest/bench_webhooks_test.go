@@ -76,6 +76,7 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 
 		n := rate * seconds
 		sent := make([]atomic.Int64, n) // unix nanos when delivery i was sent
+		clocks := newDeliveryClocks(n)
 		var mu sync.Mutex
 		latencies := make([]time.Duration, 0, n)
 		cons := consume(b, relay, func(e events.ChangeEvent, at time.Time) {
@@ -86,6 +87,7 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 			if t := sent[i].Load(); t != 0 {
 				mu.Lock()
 				latencies = append(latencies, at.Sub(time.Unix(0, t)))
+				clocks.consumed[i] = at
 				mu.Unlock()
 			}
 		})
@@ -100,8 +102,11 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 			senders.Go(func() {
 				for i := range jobs {
 					req := benchDelivery(addr, store, secret, i)
-					sent[i].Store(time.Now().UnixNano())
+					now := time.Now()
+					sent[i].Store(now.UnixNano())
+					clocks.sent[i] = now
 					resp, err := httpc.Do(req)
+					clocks.answered[i] = time.Now()
 					if err != nil || resp.StatusCode != http.StatusOK {
 						failures.Add(1)
 					}
@@ -149,6 +154,7 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 			percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM o.published_at - o.created_at)) * 1000
 			FROM webhook_deliveries d JOIN change_outbox o ON o.gid = d.payload->>'admin_graphql_api_id'`).Scan(&inbox50, &inbox99, &relay50, &relay99))
 		b.Logf("inbox wait p50 %.1f ms p99 %.1f ms; processor batch to relay batch p50 %.1f ms p99 %.1f ms", inbox50, inbox99, relay50, relay99)
+		logStages(b, pool, clocks)
 		httpc.CloseIdleConnections()
 		require.Equal(b, n, len(latencies), "every delivery's change reached Kafka within two minutes of the last send")
 

@@ -50,7 +50,30 @@ func (p *applyPlan) mergeGroup(ctx context.Context, tx pgx.Tx, g *rowGroup, src 
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, g.t.applyMergeSQL(), g.store, string(src), nil, payload)
+	// The merge between the statements that set and restore the planner's
+	// settings for it (apply_probe.go), in one round trip.
+	qb := &pgx.Batch{}
+	qb.Queue(probeSettingsSQL)
+	qb.Queue(g.t.applyMergeSQL(), g.store, string(src), nil, payload)
+	qb.Queue(restoreSettingsSQL)
+	br := tx.SendBatch(ctx, qb)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("merge %s: planner settings: %w", g.t.name, err)
+	}
+	if err := p.readMerge(g, br); err != nil {
+		return err
+	}
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("merge %s: restore planner settings: %w", g.t.name, err)
+	}
+	return br.Close()
+}
+
+// readMerge hands each row's Result of a merge statement to every batch
+// that held the row.
+func (p *applyPlan) readMerge(g *rowGroup, br pgx.BatchResults) error {
+	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("merge %s: %w", g.t.name, err)
 	}

@@ -67,9 +67,14 @@ func newWriter(cfg RelayConfig, tr *kafka.Transport) *kafka.Writer {
 		RequiredAcks: kafka.RequireAll,
 		BatchSize:    cfg.BatchSize,
 		BatchBytes:   64 << 20,
-		// WriteMessages returns once its batches are written; a short
-		// timeout flushes the last partial batch of each partition promptly.
-		BatchTimeout: 5 * time.Millisecond,
+		// The relay is the writer's only caller and hands it whole batches,
+		// one WriteMessages at a time: no message would join a partial
+		// partition batch by waiting, so it leaves at once. (The writer adds
+		// a call's messages under a lock the batch's timer also takes, so
+		// even this timeout cannot split one call's batch early.) Each
+		// millisecond here is a millisecond of every change's latency, and
+		// kafka-go's default would be a second.
+		BatchTimeout: time.Microsecond,
 		WriteTimeout: cfg.WriteTimeout,
 		ReadTimeout:  cfg.WriteTimeout,
 		// The relay retries with its own backoff and logs the outage; a few
@@ -96,6 +101,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.listen(ctx, wake) })
 	defer wg.Wait()
+	lag := newLagRefresher(r, &wg)
 
 	bo := backoff.NewExponentialBackOff()
 	bo.InitialInterval, bo.MaxInterval = r.cfg.MinBackoff, r.cfg.MaxBackoff
@@ -142,7 +148,7 @@ func (r *Relay) Run(ctx context.Context) error {
 				r.log.Warn("relay cannot publish; retrying until it can, changes wait in the outbox", "err", err)
 				failing = true
 			}
-			r.refreshLag(ctx)
+			lag.refresh(ctx)
 			if !sleep(ctx, bo.NextBackOff()) {
 				return nil
 			}
@@ -156,7 +162,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		if more {
 			continue
 		}
-		r.refreshLag(ctx)
+		lag.refresh(ctx)
 		select {
 		case <-ctx.Done():
 			return nil

@@ -59,15 +59,22 @@ func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error
 	// primary key from changes published long ago. Bitmap scans, sorts and
 	// sequential scans are off for this transaction, and the scan starts at
 	// the oldest unpublished change, found on the partial index of those.
-	if _, err := tx.Exec(ctx, `SELECT set_config('enable_bitmapscan', 'off', true),
-		set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
-	}
-	rows, err := tx.Query(ctx, `SELECT id, store, resource, gid, operation, before, after, version, source, created_at
+	// The settings and the read go in one round trip (a pipeline).
+	qb := &pgx.Batch{}
+	qb.Queue(`SELECT set_config('enable_bitmapscan', 'off', true),
+		set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`)
+	qb.Queue(`SELECT id, store, resource, gid, operation, before, after, version, source, created_at
 		FROM change_outbox
 		WHERE published_at IS NULL AND id >= (SELECT min(id) FROM change_outbox WHERE published_at IS NULL)
-		ORDER BY id LIMIT `+strconv.Itoa(r.cfg.BatchSize)+` FOR UPDATE SKIP LOCKED`)
+		ORDER BY id LIMIT ` + strconv.Itoa(r.cfg.BatchSize) + ` FOR UPDATE SKIP LOCKED`)
+	br := tx.SendBatch(ctx, qb)
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	rows, err := br.Query()
 	if err != nil {
+		_ = br.Close()
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	var taken []outboxRow
@@ -75,11 +82,16 @@ func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error
 		var o outboxRow
 		if err := rows.Scan(&o.id, &o.store, &o.resource, &o.gid, &o.op, &o.before, &o.after, &o.version, &o.source, &o.createdAt); err != nil {
 			rows.Close()
+			_ = br.Close()
 			return nil, fmt.Errorf("read outbox: %w", err)
 		}
 		taken = append(taken, o)
 	}
 	if err := rows.Err(); err != nil {
+		_ = br.Close()
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	if err := br.Close(); err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	send := taken

@@ -26,21 +26,25 @@ func (r *Relay) listen(ctx context.Context, wake chan<- struct{}) {
 }
 
 func (r *Relay) listenOnce(ctx context.Context, wake chan<- struct{}, bo *backoff.ExponentialBackOff) error {
-	conn, err := r.pool.Acquire(ctx)
+	// A connection of its own, not one of the pool's: a LISTEN holds its
+	// session for as long as the relay runs, and a pool slot held that long
+	// is one the relay's batches and the mirror's writers wait for.
+	conn, err := pgx.ConnectConfig(ctx, r.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return err
 	}
-	// The connection ends in LISTEN state or broken: never hand it back.
-	defer func() {
-		_ = conn.Conn().Close(context.WithoutCancel(ctx))
-		conn.Release()
-	}()
+	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{NotifyChannel}.Sanitize()); err != nil {
 		return err
 	}
 	bo.Reset()
+	// Catch up on what committed while nobody listened.
+	select {
+	case wake <- struct{}{}:
+	default:
+	}
 	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
 		}
 		select {

@@ -9,6 +9,11 @@
 // over about 4 hours), so the receiver does the least that makes a delivery
 // safe: check it, insert it (committed with synchronous_commit on, whatever
 // the server's default), answer. Applying it is the Processor's job.
+// Deliveries that arrive together are inserted together: each request
+// queues its delivery and waits, and one statement and one commit store
+// everything queued meanwhile (group commit, two groups at a time), so a
+// burst costs a round trip and a WAL flush per group rather than per
+// delivery, and no request is answered before the commit that holds it.
 //
 // The checks run in this order, each answering at once:
 //
@@ -74,10 +79,11 @@
 // as one batch can; across batches, retries and concurrent processors the
 // order is best effort, which is enough because Shopify guarantees no order
 // either and the mirror ignores a payload older than its row (updated_at).
-// New deliveries are picked up through LISTEN/NOTIFY: the receiver sends one
-// notification per 10 ms of stored deliveries, after their commits and
-// outside their transactions (a NOTIFY in each insert would serialise every
-// commit on PostgreSQL's notification lock), and processors also poll every
+// New deliveries are picked up through LISTEN/NOTIFY: the receiver notifies
+// as soon as a group of stored deliveries committed, after the commit and
+// outside its transaction (a NOTIFY in each insert would serialise every
+// commit on PostgreSQL's notification lock), at most one notification in
+// flight with one more queued behind it, and processors also poll every
 // PollInterval in case a notification is lost.
 //
 // An Applier that is also a BatchApplier (the mirror's is) gets the whole

@@ -9,40 +9,50 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// notifyDelay is how long the notifier gathers stored deliveries into one
-// notification.
-const notifyDelay = 10 * time.Millisecond
-
 // notifier tells processors (LISTEN NotifyChannel) that deliveries wait. It
-// notifies outside the deliveries' own transactions and at most once per
-// notifyDelay: a NOTIFY inside each insert would serialise every commit on
-// PostgreSQL's notification lock, held until the commit's WAL flush, which
-// caps the receiver at one commit per flush. Each poke is followed, within
-// notifyDelay, by a notification sent after the poking delivery committed,
-// so no delivery waits for a poll.
+// notifies outside the deliveries' own transactions: a NOTIFY inside each
+// insert would serialise every commit on PostgreSQL's notification lock,
+// held until the commit's WAL flush. A poke sends a notification at once,
+// unless one is being sent: then exactly one more follows it, so every
+// poke is followed by a notification sent after the poking delivery
+// committed, no delivery waits for a poll, and a burst costs one
+// notification per round trip rather than one per delivery.
 type notifier struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
 
-	mu        sync.Mutex
-	scheduled bool
+	mu      sync.Mutex
+	sending bool // a goroutine is sending
+	again   bool // poked while sending: send once more
 }
 
-// poke asks for a notification soon; it never blocks the caller.
+// poke asks for a notification now; it never blocks the caller.
 func (n *notifier) poke() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.scheduled {
-		return // the scheduled one fires after this delivery's commit too
+	if n.sending {
+		n.again = true
+		return
 	}
-	n.scheduled = true
-	time.AfterFunc(notifyDelay, n.fire)
+	n.sending = true
+	go n.send()
+}
+
+func (n *notifier) send() {
+	for {
+		n.fire()
+		n.mu.Lock()
+		if !n.again {
+			n.sending = false
+			n.mu.Unlock()
+			return
+		}
+		n.again = false
+		n.mu.Unlock()
+	}
 }
 
 func (n *notifier) fire() {
-	n.mu.Lock()
-	n.scheduled = false // pokes from now on schedule the next one
-	n.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if _, err := n.pool.Exec(ctx, "SELECT pg_notify($1, '')", NotifyChannel); err != nil {

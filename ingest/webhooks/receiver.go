@@ -79,7 +79,10 @@ func NewReceiver(pool *pgxpool.Pool, secrets ShopSecrets, cfg ReceiverConfig) (*
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return newReceiver(pgInbox(pool, &notifier{pool: pool, log: log}), secrets, cfg)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return newReceiver(newGroupInbox(pool, &notifier{pool: pool, log: log}, cfg.StoreTimeout).store, secrets, cfg)
 }
 
 func newReceiver(store inbox, secrets ShopSecrets, cfg ReceiverConfig) (*Receiver, error) {

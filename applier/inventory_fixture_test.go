@@ -40,6 +40,10 @@ type pipelineOptions struct {
 	mode      string // one_way or two_way
 	planEvery time.Duration
 	faults    fakeshop.Faults
+	// production, when set, runs the components as a user runs them
+	// (inventory_latency_test.go): its configs, and its planner in place of
+	// the periodic one.
+	production *productionPath
 }
 
 // startInventoryPipeline subscribes every shop's inventory webhooks to a
@@ -75,12 +79,17 @@ func startInventoryPipeline(t testing.TB, f *fixture, o pipelineOptions) *invent
 		require.NoError(t, sh.SetFaults(o.faults))
 	}
 	pcfg := webhooks.DefaultProcessorConfig()
-	pcfg.PollInterval = 50 * time.Millisecond
+	if o.production == nil {
+		pcfg.PollInterval = 50 * time.Millisecond
+	}
 	pcfg.Logger = slog.New(slog.DiscardHandler)
 	proc, err := webhooks.NewProcessor(f.pool, apply.New(f.mirror, nil), pcfg)
 	require.NoError(t, err)
 
 	acfg := f.config()
+	if o.production != nil {
+		acfg = o.production.applierConfig()
+	}
 	p.reg = prometheus.NewRegistry()
 	acfg.Metrics, err = applier.NewMetrics(p.reg)
 	require.NoError(t, err)
@@ -97,7 +106,11 @@ func startInventoryPipeline(t testing.TB, f *fixture, o pipelineOptions) *invent
 		}()
 	}
 	run("processor", proc.Run)
-	run("planner", func(ctx context.Context) error { return f.planner.RunPeriodic(ctx, o.planEvery) })
+	if o.production != nil {
+		o.production.start(t, run)
+	} else {
+		run("planner", func(ctx context.Context) error { return f.planner.RunPeriodic(ctx, o.planEvery) })
+	}
 	run("applier", p.app.Run)
 	// Stopped before the fakeshop server closes (registered later, so run
 	// earlier): deliveries still in flight go nowhere.

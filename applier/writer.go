@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Khan/genqlient/graphql"
@@ -43,7 +44,12 @@ type Writer struct {
 	// retried (the time they may go again): the next read leaves them out.
 	busy   map[int64]time.Time
 	resume map[int64]string // interrupted deltas' batch keys (attempts.go)
-	wake   chan struct{}
+	// wake ends a sleep: a request finished, or PostgreSQL told of new
+	// deltas or a mirror change (wake.go).
+	wake chan struct{}
+	// mirrorChanged: the mirror changed since the inventory reads last
+	// looked, so the Writer wakes when they are due (wake.go).
+	mirrorChanged atomic.Bool
 }
 
 func newWriter(a *Applier, lease Lease, c graphql.Client) *Writer {
@@ -66,6 +72,10 @@ func (w *Writer) Run(ctx context.Context, once bool) error {
 		return err
 	}
 	w.resume = resume
+	if !once {
+		// Woken by new deltas and mirror changes, not only by Poll.
+		defer registerWake(w)()
+	}
 
 	var side sync.WaitGroup
 	side.Add(1)
@@ -101,6 +111,9 @@ func (w *Writer) Run(ctx context.Context, once bool) error {
 		// nothing means done. (Idle only after it could be a request that
 		// ended meanwhile and left deltas to retry.)
 		wasIdle := w.idle()
+		if !time.Now().Before(w.observeDue()) {
+			w.mirrorChanged.Store(false) // the reads below look now
+		}
 		// Levels changed since last confirmed are read first: what they
 		// count (two-way) is pending before the read below.
 		if err := w.observeInventory(ctx); err != nil {
@@ -309,10 +322,7 @@ func (w *Writer) release(ds []*Delta, res *result) {
 		}
 	}
 	w.mu.Unlock()
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
+	w.poke()
 }
 
 // backoff is the wait before attempt n+1 of a delta: exponential from
@@ -350,11 +360,17 @@ func (w *Writer) idle() bool {
 	return len(w.busy) == 0
 }
 
-// sleep waits for a request to finish, a retry to come due or Poll.
+// sleep waits for a request to finish, a retry to come due, new deltas
+// (wake.go), the inventory reads to come due after a mirror change, or Poll.
 func (w *Writer) sleep(ctx context.Context) {
 	wait := w.cfg.Poll
-	w.mu.Lock()
 	now := time.Now()
+	if w.mirrorChanged.Load() {
+		if due := w.observeDue(); due.Sub(now) < wait {
+			wait = max(due.Sub(now), time.Millisecond)
+		}
+	}
+	w.mu.Lock()
 	for _, until := range w.busy {
 		if !until.IsZero() && until.Sub(now) < wait {
 			wait = max(until.Sub(now), time.Millisecond)

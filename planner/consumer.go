@@ -88,9 +88,17 @@ func (c *Consumer) Run(ctx context.Context) error {
 		GroupID:     c.cfg.GroupID,
 		GroupTopics: c.cfg.Topics,
 		StartOffset: kafka.FirstOffset,
-		MinBytes:    1,
-		MaxBytes:    10 << 20,
-		MaxWait:     250 * time.Millisecond,
+		// An event is fetched as soon as it is in Kafka: the broker answers
+		// a fetch once it has one byte (MinBytes), and holds an empty fetch
+		// for at most MaxWait. Offsets are committed by Run, synchronously,
+		// after the batch's plans (CommitInterval 0).
+		MinBytes: 1,
+		MaxBytes: 10 << 20,
+		MaxWait:  250 * time.Millisecond,
+		// Partitions added to a change topic (scaling out) are assigned at
+		// the next check rather than at the next restart.
+		WatchPartitionChanges:  true,
+		PartitionWatchInterval: 5 * time.Second,
 	})
 	defer r.Close()
 	// Kafka down is not the planner's failure: the periodic full plan keeps

@@ -59,9 +59,9 @@ func (m *Mirror) ApplyMany(ctx context.Context, db DB, src events.Source, bs []B
 		return nil, fmt.Errorf("mirror apply: begin: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := lockTables(ctx, tx, p.locks()); err != nil {
-		return nil, fmt.Errorf("mirror apply: %w", err)
-	}
+	// The locks are taken in the same round trip as the first merge, ahead
+	// of it (see mergeGroup), or alone when there is nothing to merge.
+	p.lockKeys = lockKeys(p.locks())
 	if err := p.run(ctx, tx, src); err != nil {
 		return nil, fmt.Errorf("mirror apply: %w", err)
 	}
@@ -92,6 +92,12 @@ func (p *applyPlan) run(ctx context.Context, tx pgx.Tx, src events.Source) error
 		if err := p.mergeGroup(ctx, tx, g, src); err != nil {
 			return err
 		}
+	}
+	if p.lockKeys != nil { // no merge took them
+		if _, err := tx.Exec(ctx, lockTablesSQL, p.lockKeys); err != nil {
+			return fmt.Errorf("lock mirror tables: %w", err)
+		}
+		p.lockKeys = nil
 	}
 	p.addChildSets()
 	for _, t := range tableOrder {

@@ -26,6 +26,9 @@ type applyPlan struct {
 
 	results [][]Result
 	changed bool // some change row was written: notify the relay
+
+	// lockKeys are the tables' advisory locks, until a statement took them.
+	lockKeys []string
 }
 
 type rowKey struct {

@@ -51,13 +51,24 @@ func (p *applyPlan) mergeGroup(ctx context.Context, tx pgx.Tx, g *rowGroup, src 
 		return err
 	}
 	// The merge between the statements that set and restore the planner's
-	// settings for it (apply_probe.go), in one round trip.
+	// settings for it (apply_probe.go), in one round trip; the first merge
+	// of an apply takes the tables' locks first.
 	qb := &pgx.Batch{}
+	locking := p.lockKeys != nil
+	if locking {
+		qb.Queue(lockTablesSQL, p.lockKeys)
+		p.lockKeys = nil
+	}
 	qb.Queue(probeSettingsSQL)
 	qb.Queue(g.t.applyMergeSQL(), g.store, string(src), nil, payload)
 	qb.Queue(restoreSettingsSQL)
 	br := tx.SendBatch(ctx, qb)
 	defer br.Close()
+	if locking {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("lock mirror tables: %w", err)
+		}
+	}
 	if _, err := br.Exec(); err != nil {
 		return fmt.Errorf("merge %s: planner settings: %w", g.t.name, err)
 	}

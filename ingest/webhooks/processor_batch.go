@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -45,13 +46,9 @@ func (p *Processor) ProcessBatch(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
 
-	rows, err := tx.Query(ctx, claimSQL, p.backingOff(time.Now()), p.cfg.BatchSize)
+	claimed, err := p.claim(ctx, tx)
 	if err != nil {
-		return 0, fmt.Errorf("webhooks: claim deliveries: %w", err)
-	}
-	claimed, err := pgx.CollectRows(rows, scanDelivery)
-	if err != nil {
-		return 0, fmt.Errorf("webhooks: claim deliveries: %w", err)
+		return 0, err
 	}
 	results, err := p.applyAll(ctx, tx, claimed)
 	if err != nil {
@@ -68,6 +65,36 @@ func (p *Processor) ProcessBatch(ctx context.Context) (int, error) {
 	p.report(ctx, results)
 	p.refreshPending(ctx)
 	return len(claimed), nil
+}
+
+// batchSavepoint is the savepoint a batch applier's writes follow, to be
+// rolled back to when it fails.
+const batchSavepoint = "webhooks_batch"
+
+// claim claims the batch's deliveries and sets batchSavepoint after the
+// claim, in one round trip (a pipeline). The savepoint is never released:
+// committing the transaction commits what followed it too.
+func (p *Processor) claim(ctx context.Context, tx pgx.Tx) ([]Delivery, error) {
+	b := &pgx.Batch{}
+	b.Queue(claimSQL, p.backingOff(time.Now()), p.cfg.BatchSize)
+	b.Queue("SAVEPOINT " + batchSavepoint)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	rows, err := br.Query()
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: claim deliveries: %w", err)
+	}
+	claimed, err := pgx.CollectRows(rows, scanDelivery)
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: claim deliveries: %w", err)
+	}
+	if _, err := br.Exec(); err != nil {
+		return nil, fmt.Errorf("webhooks: savepoint: %w", err)
+	}
+	if err := br.Close(); err != nil {
+		return nil, fmt.Errorf("webhooks: claim deliveries: %w", err)
+	}
+	return claimed, nil
 }
 
 func scanDelivery(row pgx.CollectableRow) (Delivery, error) {
@@ -107,14 +134,11 @@ func (p *Processor) applyAll(ctx context.Context, tx pgx.Tx, claimed []Delivery)
 }
 
 // applyBatch applies every claimed delivery through one ApplyBatch call
-// under a savepoint; ok is false when the Applier failed (its savepoint is
-// rolled back and nothing of it remains), for the caller to go one by one.
+// under batchSavepoint (set by claim); ok is false when the Applier failed
+// (the transaction is rolled back to the savepoint and nothing of it
+// remains), for the caller to go one by one.
 func (p *Processor) applyBatch(ctx context.Context, tx pgx.Tx, ba BatchApplier, claimed []Delivery) (_ []result, ok bool, _ error) {
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return nil, false, fmt.Errorf("webhooks: savepoint: %w", err)
-	}
-	outcomes, applyErr := p.safeApplyBatch(ctx, sp, ba, claimed)
+	outcomes, applyErr := p.safeApplyBatch(ctx, lentTx{tx}, ba, claimed)
 	if ctx.Err() != nil {
 		return nil, false, ctx.Err()
 	}
@@ -139,7 +163,7 @@ func (p *Processor) applyBatch(ctx context.Context, tx pgx.Tx, ba BatchApplier, 
 		}
 	}
 	if applyErr != nil {
-		if err := sp.Rollback(ctx); err != nil {
+		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+batchSavepoint); err != nil {
 			return nil, false, fmt.Errorf("webhooks: roll back to savepoint: %w", err)
 		}
 		p.cfg.Metrics.batchApplied(BatchFellBack)
@@ -147,10 +171,21 @@ func (p *Processor) applyBatch(ctx context.Context, tx pgx.Tx, ba BatchApplier, 
 			slog.Int("deliveries", len(claimed)), slog.String("error", errorText(applyErr)))
 		return nil, false, nil
 	}
-	if err := sp.Commit(ctx); err != nil {
-		return nil, false, fmt.Errorf("webhooks: release savepoint: %w", err)
-	}
 	return results, true, nil
+}
+
+// lentTx is the claiming transaction as a batch applier gets it: its
+// writes follow batchSavepoint, and ending the transaction is the
+// Processor's, so Commit and Rollback are refused (the Applier contract
+// forbids them; a nested Begin is a savepoint as usual).
+type lentTx struct{ pgx.Tx }
+
+func (lentTx) Commit(context.Context) error {
+	return errors.New("webhooks: a batch applier must not commit the claiming transaction")
+}
+
+func (lentTx) Rollback(context.Context) error {
+	return errors.New("webhooks: a batch applier must not roll back the claiming transaction")
 }
 
 // safeApplyBatch is safeApply for a batch.

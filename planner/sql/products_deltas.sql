@@ -35,13 +35,14 @@
     WHERE k.id = $1
 ),
 {{- end}}
-{{define "deltas_ctes"}}-- Every live source variant beside its recorded twin, compared. Fenced
--- (OFFSET 0) so that PostgreSQL plans this join over the base tables on
--- their statistics: it hashes id_map and the destination's variants and
--- streams the source's, rather than trusting an estimate of the pairs.
+{{define "deltas_ctes"}}-- Every live source variant beside its recorded twin, compared: the narrow
+-- pass, with only the columns every variant needs (the wide ones are read
+-- again for the products that differ). Fenced (OFFSET 0) so that PostgreSQL
+-- plans this join over the base tables on their statistics: it hashes id_map
+-- and the destination's variants and streams the source's, rather than
+-- trusting an estimate of the pairs.
 vd AS (
-    SELECT v.gid, v.product_gid, v.sku, v.barcode, v.price, v.compare_at_price, v.position, v.options,
-           v.inventory_policy, v.taxable, v.inventory_item_gid,
+    SELECT v.gid, v.product_gid, v.price, v.compare_at_price, v.position, v.inventory_item_gid,
            d.gid AS mapped, d.product_gid AS m_product, d.price AS d_price,
            d.compare_at_price AS d_compare_at_price, d.inventory_item_gid AS d_item,
            d.sku IS DISTINCT FROM v.sku OR d.barcode IS DISTINCT FROM v.barcode
@@ -59,8 +60,7 @@ vd AS (
 -- Live source variants of the live pairs, with their recorded twin in the
 -- paired destination product if they have one (most do).
 pv AS MATERIALIZED (
-    SELECT r.key, r.dgid AS dprod, v.gid, v.sku, v.barcode, v.price, v.compare_at_price, v.position,
-           v.options, v.inventory_policy, v.taxable, v.inventory_item_gid,
+    SELECT r.key, r.dgid AS dprod, v.gid, v.price, v.compare_at_price, v.position, v.inventory_item_gid,
            CASE WHEN v.m_product = r.dgid THEN v.mapped END AS mapped,
            v.d_price, v.d_compare_at_price, v.d_item, v.d_differs
     FROM pairs r
@@ -73,17 +73,22 @@ pv AS MATERIALIZED (
 -- recorded twin.
 found AS (
     SELECT pv.gid AS source_gid, o.gid, o.price, o.compare_at_price, o.inventory_item_gid,
-           o.sku IS DISTINCT FROM pv.sku OR o.barcode IS DISTINCT FROM pv.barcode
-           OR o.position <> pv.position OR o.inventory_policy IS DISTINCT FROM pv.inventory_policy
-           OR o.taxable <> pv.taxable OR ((SELECT f_options FROM l) = 'sync' AND o.options <> pv.options) AS differs
+           o.sku IS DISTINCT FROM sv.sku OR o.barcode IS DISTINCT FROM sv.barcode
+           OR o.position <> sv.position OR o.inventory_policy IS DISTINCT FROM sv.inventory_policy
+           OR o.taxable <> sv.taxable OR ((SELECT f_options FROM l) = 'sync' AND o.options <> sv.options) AS differs
     FROM pv
+    -- The variant's own columns (pv carries only what every variant needs).
+    CROSS JOIN LATERAL (
+        SELECT s.sku, s.barcode, s.position, s.options, s.inventory_policy, s.taxable
+        FROM variants s WHERE s.store = $2 AND s.gid = pv.gid
+    ) sv
     CROSS JOIN LATERAL (
         SELECT o.gid, o.sku, o.barcode, o.price, o.compare_at_price, o.position, o.options,
                o.inventory_policy, o.taxable, o.inventory_item_gid
         FROM variants o
         WHERE o.store = $3 AND o.product_gid = pv.dprod AND o.deleted_at IS NULL
 {{- if eq .Match "handle"}}
-          AND o.options = pv.options
+          AND o.options = sv.options
           AND NOT EXISTS (
               SELECT 1 FROM id_map c
               WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
@@ -92,10 +97,10 @@ found AS (
 {{- else}}
           -- The one live destination variant with the key, unless another
           -- live source variant has recorded it.
-          AND o.{{.Match}} = pv.{{.Match}} AND o.{{.Match}} IS NOT NULL AND o.{{.Match}} <> ''
+          AND o.{{.Match}} = sv.{{.Match}} AND o.{{.Match}} IS NOT NULL AND o.{{.Match}} <> ''
           AND NOT EXISTS (
               SELECT 1 FROM variants d2
-              WHERE d2.store = $3 AND d2.{{.Match}} = pv.{{.Match}} AND d2.deleted_at IS NULL
+              WHERE d2.store = $3 AND d2.{{.Match}} = sv.{{.Match}} AND d2.deleted_at IS NULL
                 AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> o.gid)
           AND NOT EXISTS (
               SELECT 1 FROM id_map c
@@ -125,18 +130,26 @@ vcmp AS MATERIALIZED (
                (c.price IS NOT NULL AND c.price <> c.d_price)
                OR c.compare_at_price IS DISTINCT FROM c.d_compare_at_price) AS price_diff
     FROM (
-        SELECT pv.key, pv.gid, pv.sku, pv.barcode, pv.position, pv.options, pv.inventory_policy, pv.taxable,
-               pv.inventory_item_gid, pv.mapped IS NOT NULL AS by_map,
-               a.price, ac.compare_at AS compare_at_price,
-               coalesce(pv.mapped, f.gid) AS dgid,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_price ELSE f.price END AS d_price,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_compare_at_price ELSE f.compare_at_price END AS d_compare_at_price,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_item ELSE f.inventory_item_gid END AS d_item,
-               CASE WHEN pv.mapped IS NOT NULL THEN pv.d_differs ELSE coalesce(f.differs, false) END AS other_diff
+        -- The variants with a recorded twin (most): compared in vd already.
+        SELECT pv.key, pv.gid, pv.position, pv.inventory_item_gid, true AS by_map,
+               a.price, ac.compare_at AS compare_at_price, pv.mapped AS dgid,
+               pv.d_price, pv.d_compare_at_price, pv.d_item, pv.d_differs AS other_diff
+        FROM pv
+        JOIN amounts a ON a.amount = pv.price
+        LEFT JOIN amounts ac ON ac.amount = pv.compare_at_price
+        WHERE pv.mapped IS NOT NULL
+        UNION ALL
+        -- The others beside the twins found for them, if any: joined apart,
+        -- so that found is joined to the few, not hashed against every
+        -- variant.
+        SELECT pv.key, pv.gid, pv.position, pv.inventory_item_gid, false,
+               a.price, ac.compare_at, f.gid,
+               f.price, f.compare_at_price, f.inventory_item_gid, coalesce(f.differs, false)
         FROM pv
         JOIN amounts a ON a.amount = pv.price
         LEFT JOIN amounts ac ON ac.amount = pv.compare_at_price
         LEFT JOIN found f ON f.source_gid = pv.gid
+        WHERE pv.mapped IS NULL
         -- A fence: each column above is computed once, not once per use.
         OFFSET 0
     ) c
@@ -196,31 +209,34 @@ pop AS MATERIALIZED (
         WHERE r.live
     ) c
 ),
--- The full variant set of each product to create or update. A variant whose
--- price the rule leaves undefined has no price key: built without it rather
--- than removed after (jsonb's minus copies the object; building the objects
--- is most of what this costs).
+-- The full variant set of each product to create or update. Built as json
+-- text and parsed into jsonb once, in the product's desired fields: jsonb
+-- objects built one by one are taken apart again by every aggregate and
+-- enclosing object (most of what building them cost). A variant whose price
+-- the rule leaves undefined has no price key.
 variant_sets AS (
-    SELECT c.key, jsonb_agg(CASE WHEN c.price IS NULL THEN jsonb_build_object(
-               'gid', c.dgid, 'source_gid', c.gid, 'sku', c.sku, 'barcode', c.barcode,
+    SELECT c.key, json_agg(CASE WHEN c.price IS NULL THEN json_build_object(
+               'gid', c.dgid, 'source_gid', c.gid, 'sku', v.sku, 'barcode', v.barcode,
                'compare_at_price', c.compare_at_price::text,
-               'position', c.position, 'options', c.options,
-               'inventory_policy', c.inventory_policy, 'taxable', c.taxable)
-           ELSE jsonb_build_object(
-               'gid', c.dgid, 'source_gid', c.gid, 'sku', c.sku, 'barcode', c.barcode,
+               'position', c.position, 'options', v.options,
+               'inventory_policy', v.inventory_policy, 'taxable', v.taxable)
+           ELSE json_build_object(
+               'gid', c.dgid, 'source_gid', c.gid, 'sku', v.sku, 'barcode', v.barcode,
                'price', c.price::text, 'compare_at_price', c.compare_at_price::text,
-               'position', c.position, 'options', c.options,
-               'inventory_policy', c.inventory_policy, 'taxable', c.taxable) END
+               'position', c.position, 'options', v.options,
+               'inventory_policy', v.inventory_policy, 'taxable', v.taxable) END
                ORDER BY c.position, c.gid) AS variants
     FROM vcmp c
+    -- The wide columns, read only for the products that need them.
+    JOIN variants v ON v.store = $2 AND v.gid = c.gid
     WHERE c.key IN (SELECT key FROM pop WHERE op IN ('create', 'update'))
     GROUP BY c.key
 ),
--- The new prices of the variants whose prices alone differ.
+-- The new prices of the variants whose prices alone differ (json, as above).
 price_sets AS (
-    SELECT c.key, jsonb_agg(CASE WHEN c.price IS NULL THEN jsonb_build_object(
+    SELECT c.key, json_agg(CASE WHEN c.price IS NULL THEN json_build_object(
                'gid', c.dgid, 'source_gid', c.gid, 'compare_at_price', c.compare_at_price::text)
-           ELSE jsonb_build_object(
+           ELSE json_build_object(
                'gid', c.dgid, 'source_gid', c.gid,
                'price', c.price::text, 'compare_at_price', c.compare_at_price::text) END
                ORDER BY c.position, c.gid) AS variants
@@ -230,12 +246,12 @@ price_sets AS (
 ),
 product_deltas AS (
     SELECT 'product' AS resource, p.op AS operation, p.key, p.sgid AS source_gid, p.dgid AS target_gid,
-           jsonb_build_object(
+           json_build_object(
                'handle', p.handle, 'title', p.title, 'description_html', p.description_html,
                'vendor', p.vendor, 'product_type', p.product_type, 'status', p.status,
-               'tags', to_jsonb(p.tags), 'options', p.options, 'seo', p.seo,
-               'variants', coalesce(vs.variants, '[]')
-           ) - CASE WHEN p.op = 'create' THEN l.omit_on_create ELSE l.omit_on_update END AS desired,
+               'tags', to_json(p.tags), 'options', p.options, 'seo', p.seo,
+               'variants', coalesce(vs.variants, '[]'::json)
+           )::jsonb - CASE WHEN p.op = 'create' THEN l.omit_on_create ELSE l.omit_on_update END AS desired,
            p.d_version AS planned_version,
            CASE WHEN p.op = 'create' THEN 'missing in destination'
                 ELSE 'differs: ' || array_to_string(p.diffs, ', ') END AS reason
@@ -247,7 +263,7 @@ product_deltas AS (
 -- Only prices differ: the variants' new prices, for a bulk variant update.
 price_deltas AS (
     SELECT 'variant' AS resource, 'update' AS operation, p.key, p.sgid AS source_gid, p.dgid AS target_gid,
-           jsonb_build_object('variants', ps.variants) AS desired,
+           json_build_object('variants', ps.variants)::jsonb AS desired,
            p.d_version AS planned_version,
            'price differs on ' || p.repriced || CASE WHEN p.repriced = 1 THEN ' variant' ELSE ' variants' END AS reason
     FROM pop p

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -101,6 +102,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 		PartitionWatchInterval: 5 * time.Second,
 	})
 	defer r.Close()
+	// Scoped plans are planned once per connection: keep the statistics
+	// they are planned with current (statistics.go).
+	statsCtx, stopStats := context.WithCancel(ctx)
+	var stats sync.WaitGroup
+	stats.Add(1)
+	go func() { defer stats.Done(); c.p.keepStatistics(statsCtx, statisticsEvery) }()
+	defer func() { stopStats(); stats.Wait() }()
 	// Kafka down is not the planner's failure: the periodic full plan keeps
 	// converging from the mirror, and the consumer fetches again after a
 	// growing wait, picking up at the group's committed offsets.

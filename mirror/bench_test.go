@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,13 +19,25 @@ import (
 
 const (
 	benchStore    = "bench.myshopify.com"
-	benchProducts = 100_000
-	benchVariants = 10 // per product: 1,000,000 variants
+	benchVariants = 10 // per product
 )
 
-// benchRows builds a 1,000,000-variant store as a products snapshot reads
-// it: rows with a raw column the size of a bulk line.
-func benchRows() []Row {
+// benchProducts is the store size of BenchmarkSnapshot in products:
+// SHOPSYNC_BENCH_VARIANTS / 10, default 100,000 (1,000,000 variants).
+func benchProducts(b *testing.B) int {
+	if v := os.Getenv("SHOPSYNC_BENCH_VARIANTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < benchVariants {
+			b.Fatalf("SHOPSYNC_BENCH_VARIANTS %q: want a number of variants of at least %d", v, benchVariants)
+		}
+		return n / benchVariants
+	}
+	return 100_000
+}
+
+// benchRows builds a store of products with 10 variants each as a products
+// snapshot reads it: rows with a raw column the size of a bulk line.
+func benchRows(benchProducts int) []Row {
 	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	created := at.Add(-24 * time.Hour)
 	rows := make([]Row, 0, benchProducts*(1+benchVariants))
@@ -117,7 +130,7 @@ func benchSnapshot(b *testing.B, m *Mirror, rows []Row) (time.Duration, Snapshot
 // COPY of the same rows into UNLOGGED tables, then loads it again
 // unchanged.
 func BenchmarkSnapshot(b *testing.B) {
-	rows := benchRows()
+	rows := benchRows(benchProducts(b))
 	n := float64(len(rows))
 	for b.Loop() {
 		pool := testdb.Postgres(b)

@@ -419,8 +419,8 @@ func (s *Snapshot) merge(ctx context.Context, tx pgx.Tx, opts CommitOptions, out
 			continue
 		}
 		// Fresh statistics, or the planner takes the staging for empty.
-		if _, err := tx.Exec(ctx, "ANALYZE "+s.st.table(t)); err != nil {
-			return fmt.Errorf("analyze staging %s: %w", t.name, err)
+		if err := s.st.analyze(ctx, tx, t); err != nil {
+			return err
 		}
 		var c Counts
 		began := time.Now()

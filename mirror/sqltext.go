@@ -151,7 +151,7 @@ func (t *table) sqlFuncs() template.FuncMap {
 			for i, c := range t.cols {
 				out[i] = a + "." + c.name
 				if c.name == "raw" {
-					out[i] += "::jsonb" // staged as text: parsed only when written
+					out[i] += "::jsonb" // a no-op, but for staging an older version left as text
 				}
 				if c.kind == partial && c.insert != "" {
 					out[i] = "COALESCE(" + out[i] + ", " + c.insert + ")"

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,18 +87,16 @@ func (s staging) create(ctx context.Context, tx pgx.Tx, p progressRow, ts []*tab
 	return nil
 }
 
-// createTable creates t's staging table. raw is text there, not jsonb: an
-// unchanged row is never parsed, which makes a re-snapshot COPY cheaply,
-// and a changed one is parsed once, when merged.
+// createTable creates t's staging table, with the mirror table's column
+// types. raw is jsonb there too: the staging COPY's backend parses it while
+// the loader reads the next lines, so the commit, which runs on one
+// backend while nothing else does, only copies it. (Staging raw as text
+// spared an unchanged re-snapshot that parse, but made the first snapshot's
+// commit, its longest step, parse every row; a staging table left by an
+// older version with raw as text still merges, as the merge casts raw.)
 func (s staging) createTable(ctx context.Context, tx pgx.Tx, t *table) error {
-	cols := t.colNames()
-	for i, c := range cols {
-		if c == "raw" {
-			cols[i] = "raw::text AS raw"
-		}
-	}
 	sql := "CREATE UNLOGGED TABLE IF NOT EXISTS " + s.table(t) + " AS SELECT " +
-		strings.Join(cols, ", ") + " FROM " + t.name + " WITH NO DATA"
+		strings.Join(t.colNames(), ", ") + " FROM " + t.name + " WITH NO DATA"
 	if _, err := tx.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("create staging for %s: %w", t.name, err)
 	}
@@ -160,6 +159,22 @@ func (s staging) drop(ctx context.Context, tx pgx.Tx) error {
 	}
 	if _, err := tx.Exec(ctx, "DROP TABLE IF EXISTS "+strings.Join(names, ", ")); err != nil {
 		return fmt.Errorf("drop staging %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// analyze refreshes the statistics of t's staging table on the columns
+// the commit's statements join on (the key and the parent GIDs), which is
+// all their plans need: sampling every column of a wide table costs more.
+func (s staging) analyze(ctx context.Context, tx pgx.Tx, t *table) error {
+	cols := append([]string(nil), t.keys...)
+	for _, p := range t.parents() {
+		if !slices.Contains(cols, p.parentCol) {
+			cols = append(cols, p.parentCol)
+		}
+	}
+	if _, err := tx.Exec(ctx, "ANALYZE "+s.table(t)+" ("+strings.Join(cols, ", ")+")"); err != nil {
+		return fmt.Errorf("analyze staging %s: %w", t.name, err)
 	}
 	return nil
 }

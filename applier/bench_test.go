@@ -1,7 +1,12 @@
 package applier_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,4 +164,146 @@ func (f *fixture) addCatalogPriced(shop *fakeshop.Shop, loc *fakeshop.Location, 
 	}
 	_, err := shop.CreateProducts(batch)
 	require.NoError(f.t, err)
+}
+
+// BenchmarkApplierCreates applies the first sync of an empty destination on
+// Shopify's Plus plan (20,000-point bucket, 1,000 points/s), as `make run`
+// does: 500 source products of 9 variants, each a productSet create, then
+// the stock of their 4,500 variants (planned again once the creates are
+// recorded, as the planner's change events would). BENCH_CREATES sets the
+// product count.
+//
+// Reported beside the rate: the cost points per second spent against the
+// restore rate (the budget's bound), the budget-limited maximum of creates
+// per second at the measured points per create, and where a request's time
+// went (begin, send, record: the Writer's debug log), so a figure below the
+// bound says which step holds it back.
+func BenchmarkApplierCreates(b *testing.B) {
+	for range b.N {
+		benchCreates(b)
+	}
+}
+
+func benchCreates(b *testing.B) {
+	products := 500
+	if s := os.Getenv("BENCH_CREATES"); s != "" {
+		n, err := strconv.Atoi(s)
+		require.NoError(b, err)
+		products = n
+	}
+	const variantsPer = 9
+	f := newFixture(b, fixtureOptions{plan: cost.Plus, auditFlush: time.Second})
+	f.addCatalog(f.src, f.srcLoc, products, variantsPer, "10.00", func(i, j int) int { return 10 + j })
+	f.snapshot()
+	f.exec(`ANALYZE products, variants, inventory_items, inventory_levels, id_map, plan_deltas`)
+	require.Equal(b, products, f.plan())
+	dst := f.dsts[0]
+	waitFull(b, dst)
+
+	timings := &requestTimings{}
+	cfg := f.config()
+	cfg.Logger = slog.New(timings)
+	phase := func(name string) (took time.Duration, points float64, requests int64, deltas int) {
+		_, _, p0 := f.observer.Counts(dst.Domain())
+		q0 := f.counter.requests.Load()
+		d0 := f.count(`SELECT count(*) FROM plan_deltas WHERE target_store = $1 AND status = 'applied'`, dst.Domain())
+		start := time.Now()
+		require.NoError(b, f.applier(cfg).RunOnce(f.ctx))
+		took = time.Since(start)
+		_, _, p1 := f.observer.Counts(dst.Domain())
+		deltas = f.count(`SELECT count(*) FROM plan_deltas WHERE target_store = $1 AND status = 'applied'`, dst.Domain()) - d0
+		require.Zero(b, f.count(`SELECT count(*) FROM plan_deltas WHERE target_store = $1 AND status IN ('pending', 'failed')`, dst.Domain()))
+		return took, p1 - p0, f.counter.requests.Load() - q0, deltas
+	}
+	b.ResetTimer()
+	ctook, cpoints, creqs, cdeltas := phase("creates")
+	ctimes := timings.take()
+	require.Equal(b, products, cdeltas)
+	f.exec(`ANALYZE products, variants, inventory_items, inventory_levels, id_map, plan_deltas`)
+	levels := f.plan()
+	itook, ipoints, ireqs, ideltas := phase("stock")
+	itimes := timings.take()
+	b.StopTimer()
+	require.Equal(b, levels, ideltas)
+	require.Zero(b, f.plan())
+
+	rate := dst.Plan().RestoreRate
+	perCreate := cpoints / float64(cdeltas)
+	fmt.Printf("BENCH applier_creates_products %d products\n", products)
+	fmt.Printf("BENCH applier_creates_seconds %.1f s\n", ctook.Seconds())
+	fmt.Printf("BENCH applier_creates_per_s %.1f creates/s\n", float64(cdeltas)/ctook.Seconds())
+	fmt.Printf("BENCH applier_creates_budget_bound_per_s %.1f creates/s\n", rate/perCreate)
+	fmt.Printf("BENCH applier_creates_points_per_s %.0f points/s\n", cpoints/ctook.Seconds())
+	fmt.Printf("BENCH applier_creates_restore_rate %.0f points/s\n", rate)
+	fmt.Printf("BENCH applier_creates_points_per_create %.1f points\n", perCreate)
+	fmt.Printf("BENCH applier_creates_requests %d requests\n", creqs)
+	ctimes.print("applier_creates")
+	fmt.Printf("BENCH applier_stock_levels %d deltas\n", ideltas)
+	fmt.Printf("BENCH applier_stock_seconds %.1f s\n", itook.Seconds())
+	fmt.Printf("BENCH applier_stock_per_s %.0f deltas/s\n", float64(ideltas)/itook.Seconds())
+	fmt.Printf("BENCH applier_stock_points_per_s %.0f points/s\n", ipoints/itook.Seconds())
+	fmt.Printf("BENCH applier_stock_requests %d requests\n", ireqs)
+	itimes.print("applier_stock")
+	b.ReportMetric(float64(cdeltas)/ctook.Seconds(), "creates/s")
+	b.ReportMetric(cpoints/ctook.Seconds()/rate, "budget-share")
+}
+
+// requestTimings is a slog handler that sums the Writer's "request
+// recorded" debug lines: how long requests spent beginning (attempt rows),
+// at Shopify and recording their outcome.
+type requestTimings struct {
+	mu  sync.Mutex
+	sum timingSums
+}
+
+type timingSums struct {
+	n, deltas           int
+	begin, send, record time.Duration
+}
+
+func (h *requestTimings) Enabled(context.Context, slog.Level) bool { return true }
+func (h *requestTimings) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *requestTimings) WithGroup(string) slog.Handler            { return h }
+func (h *requestTimings) Handle(_ context.Context, r slog.Record) error {
+	if r.Message != "request recorded" {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := &h.sum
+	s.n++
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "deltas":
+			s.deltas += int(a.Value.Int64())
+		case "begin":
+			s.begin += a.Value.Duration()
+		case "send":
+			s.send += a.Value.Duration()
+		case "record":
+			s.record += a.Value.Duration()
+		}
+		return true
+	})
+	return nil
+}
+
+// take returns the sums so far and starts again.
+func (h *requestTimings) take() timingSums {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := h.sum
+	h.sum = timingSums{}
+	return out
+}
+
+func (h timingSums) print(name string) {
+	if h.n == 0 {
+		return
+	}
+	per := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(h.n) }
+	fmt.Printf("BENCH %s_deltas_per_request %.1f deltas\n", name, float64(h.deltas)/float64(h.n))
+	fmt.Printf("BENCH %s_begin_ms_per_request %.0f ms\n", name, per(h.begin))
+	fmt.Printf("BENCH %s_send_ms_per_request %.0f ms\n", name, per(h.send))
+	fmt.Printf("BENCH %s_record_ms_per_request %.0f ms\n", name, per(h.record))
 }

@@ -23,6 +23,13 @@ const (
 		`inventoryPolicy inventoryQuantity selectedOptions { name value } ` +
 		`inventoryItem { id legacyResourceId sku tracked requiresShipping unitCost { amount currencyCode } createdAt updatedAt } ` +
 		`createdAt updatedAt`
+	// productSetLevelFields are those of an inventoryActivate answer: a
+	// create that stocks its variants (create_stock.go) reads the levels
+	// back, one aliased inventoryLevel(locationId:) per location stocked (3
+	// points a variant and location, 2 fewer than an inventoryLevels
+	// connection), so the mirror holds them in the create's own transaction
+	// and the planner plans no stock for them.
+	productSetLevelFields = `id createdAt updatedAt location { id } quantities(names: ["available", "on_hand"]) { name quantity updatedAt }`
 	// maxAnswerVariants bounds the variants a productSet answer reads back,
 	// keeping the call under Shopify's 1,000-point cap (4 points a variant);
 	// a product with more is completed in the mirror by its webhooks.
@@ -42,6 +49,14 @@ type productSetCall struct {
 	// GID found by reading the product before a retried write, so variants
 	// an interrupted attempt created keep their ids.
 	known map[string]string
+	// levels is how many inventory levels per variant the answer reads
+	// back (the locations stocked): the packer costs a create as stocking
+	// one location; the stock found before sending (create_stock.go) sets
+	// the real number, 0 when the create stocks nothing.
+	levels int
+	// stock is, per desired variant (by index), the quantities the create
+	// stocks (inventoryQuantities).
+	stock [][]stockQuantity
 }
 
 func (c *productSetCall) mutation() string { return "productSet" }
@@ -50,7 +65,9 @@ func (c *productSetCall) batchKey() string { return batchKeyOf(c.store, c.mutati
 func (c *productSetCall) answerVariants() int {
 	return max(1, min(len(c.desired.Variants), maxAnswerVariants))
 }
-func (c *productSetCall) shape() string { return "productSet|" + strconv.Itoa(c.answerVariants()) }
+func (c *productSetCall) shape() string {
+	return "productSet|" + strconv.Itoa(c.answerVariants()) + "|" + strconv.Itoa(c.levels)
+}
 
 // optionsKey identifies a variant within its product by its option values.
 func optionsKey(opts []selectedOption) string {
@@ -126,6 +143,13 @@ func (c *productSetCall) input() map[string]any {
 		if v.Taxable != nil {
 			m["taxable"] = *v.Taxable
 		}
+		if i < len(c.stock) && len(c.stock[i]) > 0 {
+			qs := make([]map[string]any, len(c.stock[i]))
+			for j, q := range c.stock[i] {
+				qs[j] = map[string]any{"locationId": q.location, "name": "available", "quantity": q.quantity}
+			}
+			m["inventoryQuantities"] = qs
+		}
 		vs[i] = m
 	}
 	in["variants"] = vs
@@ -174,9 +198,21 @@ func (c *productSetCall) options() []map[string]any {
 func (c *productSetCall) write(b *docBuilder, a string) {
 	in := b.variable("in"+a, "ProductSetInput!", c.input())
 	id := b.variable("id"+a, "ProductSetIdentifiers", c.identifier())
+	fields := productSetVariantFields
+	if c.levels > 0 {
+		// Inside the variant's inventoryItem selection (its closing brace is
+		// the one before the variant's own createdAt).
+		var sel strings.Builder
+		for j, loc := range c.stockLocations() {
+			v := b.variable("loc"+a+"_"+strconv.Itoa(j), "ID!", loc)
+			sel.WriteString(levelAlias(j) + ": inventoryLevel(locationId: " + v + ") { " + productSetLevelFields + " } ")
+		}
+		cut := strings.LastIndex(fields, "} createdAt updatedAt")
+		fields = fields[:cut] + sel.String() + fields[cut:]
+	}
 	b.field(a + ": productSet(input: " + in + ", identifier: " + id + ", synchronous: true) { product { " +
 		productSetProductFields + " variants(first: " + strconv.Itoa(c.answerVariants()) + ") { nodes { " +
-		productSetVariantFields + " } pageInfo { hasNextPage } } } userErrors { field message code } }")
+		fields + " } pageInfo { hasNextPage } } } userErrors { field message code } }")
 }
 
 func (c *productSetCall) settle(payload json.RawMessage, r *result) {
@@ -184,7 +220,7 @@ func (c *productSetCall) settle(payload json.RawMessage, r *result) {
 		Product    json.RawMessage `json:"product"`
 		UserErrors []userError     `json:"userErrors"`
 	}
-	after, _ := json.Marshal(c.desired)
+	after := c.after()
 	if err := json.Unmarshal(payload, &p); err != nil {
 		r.set(c.d, deltaResult{verdict: retry, err: "unreadable answer: " + err.Error(), after: after})
 		return
@@ -203,6 +239,9 @@ func (c *productSetCall) settle(payload json.RawMessage, r *result) {
 			Nodes []struct {
 				ID              string           `json:"id"`
 				SelectedOptions []selectedOption `json:"selectedOptions"`
+				InventoryItem   *struct {
+					ID string `json:"id"`
+				} `json:"inventoryItem"`
 			} `json:"nodes"`
 		} `json:"variants"`
 	}
@@ -210,7 +249,7 @@ func (c *productSetCall) settle(payload json.RawMessage, r *result) {
 		r.set(c.d, deltaResult{verdict: retry, err: "answer without product id", after: after})
 		return
 	}
-	if b, err := mirror.FromGraphQL(c.store, p.Product); err == nil {
+	if b, err := mirror.FromGraphQL(c.store, c.withLevels(p.Product)); err == nil {
 		r.batch.Add(b)
 	}
 	key := c.batchKey()
@@ -219,16 +258,122 @@ func (c *productSetCall) settle(payload json.RawMessage, r *result) {
 	}
 	r.echoes = append(r.echoes, echo{deltaID: c.d.ID, resource: "product", gid: prod.ID, key: key})
 	byOptions := map[string]string{}
+	items := map[string]string{} // options → the variant's inventory item
 	for _, n := range prod.Variants.Nodes {
 		byOptions[optionsKey(n.SelectedOptions)] = n.ID
+		if n.InventoryItem != nil {
+			items[optionsKey(n.SelectedOptions)] = n.InventoryItem.ID
+		}
 		r.echoes = append(r.echoes, echo{deltaID: c.d.ID, resource: "variant", gid: n.ID, key: key})
 	}
-	for _, v := range c.desired.Variants {
+	for i, v := range c.desired.Variants {
 		if dv := byOptions[optionsKey(v.Options)]; dv != "" && v.SourceGID != "" {
 			r.pairs = append(r.pairs, idPair{linkID: c.d.LinkID, resource: "variant", sourceGID: v.SourceGID, destinationGID: dv})
 		}
+		item := items[optionsKey(v.Options)]
+		if i >= len(c.stock) || item == "" {
+			continue
+		}
+		for _, q := range c.stock[i] {
+			r.stocked = append(r.stocked, stockedLevel{linkID: c.d.LinkID, sourceItem: q.sourceItem, item: item, location: q.location, quantity: q.quantity})
+			r.echoes = append(r.echoes, echo{deltaID: c.d.ID, resource: "inventory_level", gid: item, location: q.location, quantity: &q.quantity, key: key})
+		}
 	}
 	r.set(c.d, deltaResult{verdict: applied, targetGID: prod.ID, after: after})
+}
+
+// levelAlias names the j-th level a create's answer reads per variant.
+func levelAlias(j int) string { return "shopsyncLevel" + strconv.Itoa(j) }
+
+// placeholderLocation stands for a location not known yet when a create is
+// costed before its stock is (the cost does not depend on the id).
+const placeholderLocation = "gid://shopify/Location/0"
+
+// stockLocations are the destination locations the create stocks, sorted,
+// padded to levels while the stock is not known yet.
+func (c *productSetCall) stockLocations() []string {
+	var locs []string
+	for _, qs := range c.stock {
+		for _, q := range qs {
+			if !slices.Contains(locs, q.location) {
+				locs = append(locs, q.location)
+			}
+		}
+	}
+	slices.Sort(locs)
+	for len(locs) < c.levels {
+		locs = append(locs, placeholderLocation)
+	}
+	return locs
+}
+
+// withLevels returns the answer's product with each variant's aliased
+// levels as the inventoryLevels the mirror reads (without pageInfo: not
+// known to be all of the item's levels, so none is tombstoned).
+func (c *productSetCall) withLevels(product json.RawMessage) json.RawMessage {
+	if c.levels == 0 {
+		return product
+	}
+	var p map[string]json.RawMessage
+	var vs map[string]json.RawMessage
+	var nodes []map[string]json.RawMessage
+	if json.Unmarshal(product, &p) != nil || json.Unmarshal(p["variants"], &vs) != nil || json.Unmarshal(vs["nodes"], &nodes) != nil {
+		return product
+	}
+	for _, n := range nodes {
+		var item map[string]json.RawMessage
+		if json.Unmarshal(n["inventoryItem"], &item) != nil || item == nil {
+			continue
+		}
+		levels := []json.RawMessage{}
+		for j := range c.levels {
+			if l, ok := item[levelAlias(j)]; ok {
+				if !isNull(l) {
+					levels = append(levels, l)
+				}
+				delete(item, levelAlias(j))
+			}
+		}
+		item["inventoryLevels"], _ = json.Marshal(map[string]any{"nodes": levels})
+		n["inventoryItem"], _ = json.Marshal(item)
+	}
+	var err error
+	if vs["nodes"], err = json.Marshal(nodes); err != nil {
+		return product
+	}
+	if p["variants"], err = json.Marshal(vs); err != nil {
+		return product
+	}
+	out, err := json.Marshal(p)
+	if err != nil {
+		return product
+	}
+	return out
+}
+
+// after is what the call writes, for the audit: the desired product and
+// the stock a create carries.
+func (c *productSetCall) after() json.RawMessage {
+	b, _ := json.Marshal(c.desired)
+	if len(c.stock) == 0 {
+		return b
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	var stock []map[string]any
+	for i, qs := range c.stock {
+		for _, q := range qs {
+			stock = append(stock, map[string]any{"variant_source_gid": c.desired.Variants[i].SourceGID,
+				"location_gid": q.location, "available": q.quantity})
+		}
+	}
+	m["stock"] = stock
+	if out, err := json.Marshal(m); err == nil {
+		return out
+	}
+	return b
 }
 
 // productStatusCall carries out archive (status ARCHIVED) and unpublish

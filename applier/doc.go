@@ -42,7 +42,13 @@
 //   - product create and update → productSet with the full variant set
 //     (productSet deletes the variants it is not given). A create is an
 //     upsert by handle, so a create retried after a crash finds the product
-//     it made instead of making a second one.
+//     it made instead of making a second one. A create also stocks its
+//     variants at the link's mapped locations (inventoryQuantities, the
+//     source's settled quantities) and reads the levels back, recorded as
+//     sets are (create_stock.go): a first sync needs no inventoryActivate
+//     per level. A create whose source product id_map already pairs with a
+//     live destination product (a newer plan of the key while the first
+//     create was under way) is superseded without a call.
 //   - create_order → orderCreate in the source (one call per order), with
 //     the inventoryBehaviour the planner chose for the link's inventory mode
 //     (see package planner). Before it is sent the source is searched for

@@ -88,6 +88,9 @@ func (w *Writer) recordTx(ctx context.Context, tx pgx.Tx, o *outcome) error {
 	if err := w.recordInventoryOutcome(ctx, tx, o.ds, r); err != nil {
 		return err
 	}
+	if err := w.recordStocked(ctx, tx, r.stocked); err != nil {
+		return err
+	}
 
 	var (
 		ids      []int64
@@ -130,7 +133,10 @@ func (w *Writer) planStatus(d *Delta, attempt int, dr *deltaResult) (string, *st
 		// That is not a failed write; the delta gives way, as to a newer
 		// plan, and the planner plans the key again from the mirror.
 		return "superseded", &msg
-	case dr.verdict == retry && attempt < w.cfg.MaxAttempts:
+	case dr.verdict == retry && (attempt < w.cfg.MaxAttempts || dr.now):
+		// A delta only held up by another item of its batch (refused for
+		// that one, which fails) is not at fault: it goes again without
+		// the other, however often its batches were refused.
 		return "pending", &msg
 	case dr.verdict == retry:
 		msg = fmt.Sprintf("gave up after %d attempts: %s", attempt, dr.err)

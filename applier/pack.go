@@ -132,12 +132,32 @@ func (p packer) pack(ds []*Delta) ([]*request, *result) {
 				settled.set(d, deltaResult{verdict: refused, err: "a create without a handle cannot be retried safely: refused"})
 				continue
 			}
+			if create && d.TargetGID != nil && d.resumeKey == "" {
+				// A newer plan of the key while an earlier create was under
+				// way (pending.sql): the product exists, made for this
+				// source product. Nothing is sent; the planner plans the
+				// key again from the mirror, which holds the product now.
+				settled.set(d, deltaResult{verdict: skipped, err: fmt.Sprintf(
+					"superseded: %s was created for this source product by an earlier delta", d.targetGID())})
+				continue
+			}
 			if create && d.HandleTaken && d.resumeKey == "" {
 				settled.set(d, deltaResult{verdict: refused, err: fmt.Sprintf(
 					"conflict: the destination already has a live product with handle %q that the plan did not match; not overwritten", *pd.Handle)})
 				continue
 			}
-			calls = append(calls, &productSetCall{store: p.store, d: d, desired: pd, create: create})
+			c := &productSetCall{store: p.store, d: d, desired: pd, create: create}
+			if create && d.resumeKey == "" {
+				// Costed as stocking one location; what it stocks is looked
+				// up just before it is sent (create_stock.go). A product too
+				// large to read its levels back within Shopify's cap per
+				// request goes without (the planner sets its stock after).
+				c.levels = 1
+				if n, err := callCost(c); err != nil || n > cost.MaxQueryCost {
+					c.levels = 0
+				}
+			}
+			calls = append(calls, c)
 		case d.Operation == "delete":
 			calls = append(calls, &productDeleteCall{store: p.store, d: d})
 		case d.Operation == "archive":

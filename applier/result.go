@@ -62,6 +62,8 @@ type result struct {
 	pairs []idPair
 	// echoes are the applier_writes rows to record.
 	echoes []echo
+	// stocked are the levels product creates stocked (create_stock.go).
+	stocked []stockedLevel
 }
 
 func newResult() *result { return &result{deltas: map[int64]*deltaResult{}} }

@@ -39,6 +39,18 @@ type throttleStatus struct {
 // settles each call's answer into r. It returns an error only when the
 // Writer must stop: the context ended, or the store refuses the app.
 func (w *Writer) sendPart(ctx context.Context, part []call, partCost int, r *result) (sent, error) {
+	// Creates carry their stock, found now (create_stock.go), which sets
+	// the part's cost.
+	if n, err := w.stockCreates(ctx, part); err != nil {
+		if ctx.Err() != nil {
+			return sent{}, context.Cause(ctx)
+		}
+		// Without the stock the creates go as they are: the planner sets
+		// the levels afterwards.
+		w.log.WarnContext(ctx, "creates go without their stock", "err", err)
+	} else {
+		partCost = n
+	}
 	b := newDocBuilder()
 	for i, c := range part {
 		c.write(b, alias(i))

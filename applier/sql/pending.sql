@@ -3,11 +3,21 @@
 -- version (to skip deltas planned against an older one), its image before
 -- the write (for the audit), the options of a product (productSet needs them
 -- when the link does not sync options) and whether a create's handle is
--- already taken by a live product.
+-- already taken by a live product. A product create's target is the live
+-- product id_map already pairs with its source product, if any: one an
+-- earlier delta of the key created (a newer plan can supersede a create
+-- while it is under way, then plan the key again from a mirror that did not
+-- hold the product yet).
 -- $1 target store, $2 delta ids to leave out (under way or waiting to be
 -- retried), $3 how many.
 SELECT d.id, coalesce(d.run_id, ''), d.link_id, l.source_store, d.resource, d.operation, d.key,
-       d.source_gid, d.target_gid, d.desired, d.planned_version, d.attempts,
+       d.source_gid,
+       CASE WHEN d.resource = 'product' AND d.operation = 'create' AND d.target_gid IS NULL THEN (
+           SELECT x.gid FROM id_map m
+           JOIN products x ON x.store = d.target_store AND x.gid = m.destination_gid AND x.deleted_at IS NULL
+           WHERE m.link_id = d.link_id AND m.resource = 'product' AND m.source_gid = d.source_gid)
+            ELSE d.target_gid END AS target_gid,
+       d.desired, d.planned_version, d.attempts,
        CASE WHEN d.resource = 'inventory_level' THEN il.version
             WHEN d.resource IN ('collection', 'collection_product', 'page', 'blog', 'article') THEN ct.version
             ELSE p.version END AS current_version,

@@ -229,6 +229,8 @@ func (r *demoRun) loop(ctx context.Context, pipeDone <-chan error) error {
 	synced := false
 	idleTicks := 0
 	var lastLine string
+	var prev demoProgress
+	var prevAt time.Time
 	nextVerify := time.Time{}
 	lastAnalyze := time.Now()
 	for {
@@ -254,6 +256,8 @@ func (r *demoRun) loop(ctx context.Context, pipeDone <-chan error) error {
 			return fmt.Errorf("read progress: %w", err)
 		}
 		elapsed := time.Since(r.begin)
+		p.rateSince(prev, time.Since(prevAt))
+		prev, prevAt = p, time.Now()
 		if line := p.line(elapsed, r.source); r.terminal {
 			// Once in sync, a line only when something moved.
 			if !synced || line[7:] != lastLine {

@@ -22,6 +22,18 @@ type demoProgress struct {
 	Unpublished, Inbox int64
 	// FullPlans counts the planner's completed full plans.
 	FullPlans uint64
+	// AppliedPerSecond is the rate of applied deltas since the previous
+	// look (0 at the first).
+	AppliedPerSecond float64
+}
+
+// rateSince sets AppliedPerSecond from the previous look, taken dt ago.
+func (p *demoProgress) rateSince(prev demoProgress, dt time.Duration) {
+	_, _, applied, _, _ := p.totals()
+	_, _, before, _, _ := prev.totals()
+	if dt > 0 && prev.Dests != nil {
+		p.AppliedPerSecond = float64(applied-before) / dt.Seconds()
+	}
 }
 
 // Planned is every delta planned so far; Pending, Applied and Failed sum
@@ -109,7 +121,7 @@ func (p demoProgress) line(elapsed time.Duration, source string) string {
 		fmt.Fprintf(&b, " · %s %d", shortStore(d.Store), p.Mirrored[d.Store])
 	}
 	planned, pending, applied, failed, lag := p.totals()
-	fmt.Fprintf(&b, " | planned %d applied %d pending %d", planned, applied, pending)
+	fmt.Fprintf(&b, " | planned %d applied %d (%.0f/s) pending %d", planned, applied, p.AppliedPerSecond, pending)
 	if failed > 0 {
 		fmt.Fprintf(&b, " failed %d", failed)
 	}
@@ -130,7 +142,8 @@ func (p demoProgress) line(elapsed time.Duration, source string) string {
 // log writes the progress as one structured log line.
 func (p demoProgress) log(l *slog.Logger, elapsed time.Duration) {
 	planned, pending, applied, failed, lag := p.totals()
-	attrs := []any{"elapsed_seconds", elapsed.Seconds(), "planned", planned, "applied", applied, "pending", pending,
+	attrs := []any{"elapsed_seconds", elapsed.Seconds(), "planned", planned, "applied", applied,
+		"applied_per_second", p.AppliedPerSecond, "pending", pending,
 		"failed", failed, "lag_seconds", lag.Seconds(), "unpublished_changes", p.Unpublished, "full_plans", p.FullPlans}
 	for s, n := range p.Mirrored {
 		attrs = append(attrs, slog.Int64("mirrored_products."+shortStore(s), n))

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopsync/shopsync/applier"
 	"github.com/shopsync/shopsync/schema/endpoints"
 )
 
@@ -49,4 +51,35 @@ func TestDemoHeadlessSyncsAndVerifies(t *testing.T) {
 	require.Positive(t, rows, "audit rows in ClickHouse")
 	require.Regexp(t, `(?m)^  demo-eu: arrived after `, out)
 	require.Regexp(t, `(?m)^  demo-outlet: arrived after `, out)
+
+	// Every product create went through (stocking its variants), none
+	// failed: a create planned again while the first was under way is
+	// superseded, not refused as a handle conflict.
+	pool, err := pgxpool.New(context.Background(), db.postgres)
+	require.NoError(t, err)
+	defer pool.Close()
+	var created, failed int
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status = 'applied'),
+		count(*) FILTER (WHERE status = 'failed') FROM plan_deltas WHERE operation = 'create'`).Scan(&created, &failed))
+	require.Positive(t, created)
+	require.Zero(t, failed, "failed creates")
+}
+
+// The progress shows the rate of applied deltas between two looks: what a
+// user waiting for the first sync can extrapolate from.
+func TestDemoProgressRate(t *testing.T) {
+	look := func(applied ...int64) demoProgress {
+		p := demoProgress{}
+		for i, n := range applied {
+			p.Dests = append(p.Dests, applier.DestinationStatus{Store: fmt.Sprintf("demo-%d.myshopify.com", i), Applied: n})
+		}
+		return p
+	}
+	first := look(0, 0)
+	first.rateSince(demoProgress{}, 0)
+	require.Zero(t, first.AppliedPerSecond, "no rate before a second look")
+	next := look(30, 10)
+	next.rateSince(first, 2*time.Second)
+	require.InDelta(t, 20.0, next.AppliedPerSecond, 1e-9)
+	require.Contains(t, next.line(time.Minute, "demo-source.myshopify.com"), "applied 40 (20/s) pending 0")
 }

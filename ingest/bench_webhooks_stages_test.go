@@ -1,13 +1,18 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 )
@@ -62,4 +67,46 @@ func logStages(b *testing.B, pool *pgxpool.Pool, c *deliveryClocks) {
 		line = append(line, name+" p50 "+at(0.5).String()+" p99 "+at(0.99).String())
 	}
 	b.Logf("stages: %s", strings.Join(line, "; "))
+}
+
+// cpuSpent is the CPU time used so far by this process (the service, the
+// senders and the consumer) and by the PostgreSQL backends connected to the
+// benchmark's database. CPU per delivery tells the work a change costs
+// apart from how long it waited for a core, which on a shared machine is
+// most of its latency.
+type cpuSpent struct{ process, postgres time.Duration }
+
+func cpuNow(b *testing.B, pool *pgxpool.Pool) cpuSpent {
+	b.Helper()
+	var ru syscall.Rusage
+	require.NoError(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	c := cpuSpent{process: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	rows, err := pool.Query(context.Background(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	require.NoError(b, err)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	require.NoError(b, err)
+	for _, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue // a backend that just ended
+		}
+		// Fields after the command (which may hold spaces): utime and stime
+		// are the 14th and 15th of the line, in clock ticks (100 a second).
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		c.postgres += time.Duration(u+s) * 10 * time.Millisecond
+	}
+	return c
+}
+
+// logCPU logs the CPU time per delivery between two readings.
+func logCPU(b *testing.B, from, to cpuSpent, n int) {
+	b.Helper()
+	per := func(d time.Duration) time.Duration { return (d / time.Duration(n)).Round(time.Microsecond) }
+	b.Logf("CPU per delivery: this process %s, PostgreSQL backends %s (backends that ended meanwhile not counted)",
+		per(to.process-from.process), per(to.postgres-from.postgres))
 }

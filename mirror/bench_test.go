@@ -104,9 +104,12 @@ func benchBaseline(b *testing.B, pool *pgxpool.Pool, rows []Row) time.Duration {
 	return time.Since(start)
 }
 
-func benchSnapshot(b *testing.B, m *Mirror, rows []Row) (time.Duration, SnapshotResult) {
+// benchSnapshot loads rows as a snapshot; stage and commit are the CPU
+// time its two steps took.
+func benchSnapshot(b *testing.B, m *Mirror, rows []Row) (took time.Duration, res SnapshotResult, stage, commit cpuUse) {
 	ctx := context.Background()
 	start := time.Now()
+	cpu := cpuNow(ctx, m.pool)
 	s, err := m.BeginSnapshot(ctx, SnapshotSpec{Store: benchStore, Family: events.Products, RunID: 1})
 	if err != nil {
 		b.Fatal(err)
@@ -118,17 +121,25 @@ func benchSnapshot(b *testing.B, m *Mirror, rows []Row) (time.Duration, Snapshot
 			b.Fatal(err)
 		}
 	}
-	res, err := s.Commit(ctx, CommitOptions{Complete: true})
+	if err := s.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+	stage = cpu.since(ctx, m.pool)
+	cpu = cpuNow(ctx, m.pool)
+	res, err = s.Commit(ctx, CommitOptions{Complete: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Since(start), res
+	return time.Since(start), res, stage, cpu.since(ctx, m.pool)
 }
 
 // BenchmarkSnapshot loads a 1,000,000-variant store (and its 100,000
-// products) through the snapshot path into an empty mirror, beside a raw
-// COPY of the same rows into UNLOGGED tables, then loads it again
-// unchanged.
+// products; SHOPSYNC_BENCH_VARIANTS sets another size) through the
+// snapshot path into an empty mirror, beside a raw COPY of the same rows
+// into UNLOGGED tables, then loads it again unchanged. Beside the
+// wall-clock figures it prints CPU seconds (the database's backends and
+// this process), which a loaded machine changes much less: the
+// *_cpu_ratio compares the raw COPY's CPU with the snapshot's.
 func BenchmarkSnapshot(b *testing.B) {
 	rows := benchRows(benchProducts(b))
 	n := float64(len(rows))
@@ -145,13 +156,16 @@ func BenchmarkSnapshot(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		ctx := context.Background()
+		cpu := cpuNow(ctx, pool)
 		base := benchBaseline(b, pool, rows)
-		took, res := benchSnapshot(b, m, rows)
+		baseCPU := cpu.since(ctx, pool)
+		took, res, stageCPU, commitCPU := benchSnapshot(b, m, rows)
 		commit := res.Duration
 		if got := res.Changes(); got != int64(len(rows)) {
 			b.Fatalf("snapshot wrote %d changes, want %d", got, len(rows))
 		}
-		again, res := benchSnapshot(b, m, rows)
+		again, res, againStage, againCommit := benchSnapshot(b, m, rows)
 		if got := res.Changes(); got != 0 {
 			b.Fatalf("unchanged re-snapshot wrote %d changes", got)
 		}
@@ -164,5 +178,21 @@ func BenchmarkSnapshot(b *testing.B) {
 		fmt.Printf("BENCH mirror_snapshot_commit_seconds %.1f s\n", commit.Seconds())
 		fmt.Printf("BENCH mirror_resnapshot_unchanged_rows_per_s %.0f rows/s\n", n/again.Seconds())
 		fmt.Printf("BENCH mirror_resnapshot_unchanged_seconds %.1f s\n", again.Seconds())
+		fmt.Printf("BENCH mirror_snapshot_load_average %s load\n", loadAverage())
+		if baseCPU.dbOK && stageCPU.dbOK && commitCPU.dbOK && againStage.dbOK && againCommit.dbOK {
+			// The raw COPY's encoding was done before it was timed: its
+			// CPU is the database's only.
+			snapCPU := stageCPU.db + stageCPU.self + commitCPU.db + commitCPU.self
+			fmt.Printf("BENCH raw_copy_unlogged_db_cpu_seconds %.2f s\n", baseCPU.db.Seconds())
+			fmt.Printf("BENCH mirror_snapshot_stage_db_cpu_seconds %.2f s\n", stageCPU.db.Seconds())
+			fmt.Printf("BENCH mirror_snapshot_stage_go_cpu_seconds %.2f s\n", stageCPU.self.Seconds())
+			fmt.Printf("BENCH mirror_snapshot_commit_db_cpu_seconds %.2f s\n", commitCPU.db.Seconds())
+			fmt.Printf("BENCH mirror_snapshot_cpu_seconds %.2f s\n", snapCPU.Seconds())
+			fmt.Printf("BENCH mirror_snapshot_vs_raw_copy_cpu_ratio %.3f ratio\n", baseCPU.db.Seconds()/snapCPU.Seconds())
+			fmt.Printf("BENCH mirror_resnapshot_unchanged_cpu_seconds %.2f s\n",
+				(againStage.db + againStage.self + againCommit.db + againCommit.self).Seconds())
+		} else {
+			fmt.Println("(no CPU figures: PostgreSQL's backends are not readable in /proc here)")
+		}
 	}
 }

@@ -27,7 +27,10 @@ type ConsumerConfig struct {
 	// planner plans (products, inventory, orders).
 	Topics []string
 	// MaxBatch is how many events one incremental plan takes at most;
-	// default 500.
+	// default 5000. A batch costs a few statements per link whatever its
+	// size, so a consumer that is behind (a destination being filled
+	// sends thousands of events) catches up in few large batches; one that
+	// is not takes what came within Linger.
 	MaxBatch int
 	// Linger is how long a batch waits for more events after its first one;
 	// default 20ms. Events come in bursts (a webhook touches a product and
@@ -36,6 +39,13 @@ type ConsumerConfig struct {
 	// FullPlanAbove: a link with more keys than this in one batch (a bulk
 	// snapshot, say) gets a full plan instead; default 5000.
 	FullPlanAbove int
+	// Covered, when set, are end offsets read (EndOffsets) before a full
+	// plan that succeeded: the events below them are committed without
+	// being planned again. A new group starts at the topics' first offsets,
+	// so without it a planner started after a snapshot of thousands of
+	// products plans every one of them once more, and a live change waits
+	// behind them (consumer_covered.go).
+	Covered Offsets
 }
 
 func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
@@ -49,7 +59,7 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 		c.Topics = []string{events.Products.Topic(), events.Inventory.Topic(), events.Orders.Topic()}
 	}
 	if c.MaxBatch <= 0 {
-		c.MaxBatch = 500
+		c.MaxBatch = 5000
 	}
 	if c.Linger <= 0 {
 		c.Linger = 20 * time.Millisecond
@@ -96,10 +106,6 @@ func (c *Consumer) Run(ctx context.Context) error {
 		MinBytes: 1,
 		MaxBytes: 10 << 20,
 		MaxWait:  250 * time.Millisecond,
-		// Partitions added to a change topic (scaling out) are assigned at
-		// the next check rather than at the next restart.
-		WatchPartitionChanges:  true,
-		PartitionWatchInterval: 5 * time.Second,
 	})
 	defer r.Close()
 	// Scoped plans are planned once per connection: keep the statistics
@@ -131,7 +137,8 @@ func (c *Consumer) Run(ctx context.Context) error {
 			continue
 		}
 		down.Reset()
-		evs := c.decode(msgs)
+		evs := c.decode(c.uncovered(msgs))
+		began := time.Now()
 		_, err = backoff.Retry(ctx, func() (struct{}, error) {
 			return struct{}{}, c.plan(ctx, evs)
 		}, backoff.WithMaxElapsedTime(0), backoff.WithNotify(func(err error, next time.Duration) {
@@ -149,7 +156,33 @@ func (c *Consumer) Run(ctx context.Context) error {
 			}
 			return fmt.Errorf("planner: consumer: commit offsets: %w", err)
 		}
+		if took := time.Since(began); took > slowBatch {
+			// Events wait behind a slow batch: say so, with what is left.
+			c.p.log.Info("planner: consumer: slow batch", "events", len(msgs), "planned", len(evs),
+				"took", took, "behind", behind(msgs))
+		}
 	}
+}
+
+// slowBatch is how long planning a batch may take before it is logged.
+const slowBatch = time.Second
+
+// behind is how many events were in Kafka after a batch's last ones (per
+// partition: its high-water mark then, less the next offset), summed.
+func behind(msgs []kafka.Message) int64 {
+	type tp struct {
+		topic     string
+		partition int
+	}
+	last := map[tp]kafka.Message{}
+	for _, m := range msgs {
+		last[tp{m.Topic, m.Partition}] = m
+	}
+	var n int64
+	for _, m := range last {
+		n += max(0, m.HighWaterMark-m.Offset-1)
+	}
+	return n
 }
 
 // fetch waits for one message, then takes what else arrives within Linger,
@@ -188,7 +221,10 @@ func (c *Consumer) decode(msgs []kafka.Message) []events.ChangeEvent {
 	return evs
 }
 
-// plan plans the keys a batch of events affects, link by link.
+// plan plans the keys a batch of events affects. The links are planned at
+// once, each in its own transaction under its own lock, so that a change
+// reaches every destination in the time of one plan rather than of one per
+// link (and one link's plan waiting behind a full plan holds up no other).
 func (c *Consumer) plan(ctx context.Context, evs []events.ChangeEvent) error {
 	if len(evs) == 0 {
 		return nil
@@ -197,26 +233,33 @@ func (c *Consumer) plan(ctx context.Context, evs []events.ChangeEvent) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
-	errs = append(errs, c.p.PlanOrderEvents(ctx, evs))   // orders_events.go
-	errs = append(errs, c.p.PlanContentEvents(ctx, evs)) // content_events.go
-	for _, lk := range lks {
-		if len(lk.Keys) > c.cfg.FullPlanAbove {
-			c.p.log.Info("planner: many keys changed, planning the link fully", "link", lk.Link.ID,
-				"destination", lk.Link.Destination, "keys", len(lk.Keys))
-			_, err := c.p.Plan(ctx, Options{Destination: lk.Link.Destination})
-			errs = append(errs, err)
-			continue
-		}
-		lr, err := c.p.PlanKeys(ctx, lk.Link.ID, "product", lk.Keys)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		c.p.log.Debug("planner: incremental plan", "link", lk.Link.ID, "destination", lk.Link.Destination,
-			"keys", len(lk.Keys), "inserted", Total(lr.Inserted), "superseded", lr.Superseded)
+	errs := make([]error, 2+len(lks))
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = c.p.PlanOrderEvents(ctx, evs) })   // orders_events.go
+	wg.Go(func() { errs[1] = c.p.PlanContentEvents(ctx, evs) }) // content_events.go
+	for i, lk := range lks {
+		wg.Go(func() { errs[2+i] = c.planLinkKeys(ctx, lk) })
 	}
+	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// planLinkKeys plans one link's changed keys: incrementally, or fully when
+// they are many.
+func (c *Consumer) planLinkKeys(ctx context.Context, lk LinkKeys) error {
+	if len(lk.Keys) > c.cfg.FullPlanAbove {
+		c.p.log.Info("planner: many keys changed, planning the link fully", "link", lk.Link.ID,
+			"destination", lk.Link.Destination, "keys", len(lk.Keys))
+		_, err := c.p.Plan(ctx, Options{Destination: lk.Link.Destination})
+		return err
+	}
+	lr, err := c.p.PlanKeys(ctx, lk.Link.ID, "product", lk.Keys)
+	if err != nil {
+		return err
+	}
+	c.p.log.Debug("planner: incremental plan", "link", lk.Link.ID, "destination", lk.Link.Destination,
+		"keys", len(lk.Keys), "inserted", Total(lr.Inserted), "superseded", lr.Superseded)
+	return nil
 }
 
 // RunPeriodic runs a full plan now and then every interval until ctx is

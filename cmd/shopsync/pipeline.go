@@ -89,7 +89,10 @@ func runPipeline(ctx context.Context, pc pipelineConfig) error {
 	if err != nil {
 		return err
 	}
-	planPool, err := newPool("planner", 4)
+	// The planner's: a full plan's links (3 at once), the consumer's plans
+	// of every link and family at once (planner/consumer.go), and the
+	// statistics keeper, without one waiting for another's connection.
+	planPool, err := newPool("planner", 10)
 	if err != nil {
 		return err
 	}
@@ -134,7 +137,8 @@ func runPipeline(ctx context.Context, pc pipelineConfig) error {
 	for _, f := range plannedFamilies {
 		topics = append(topics, prefix+string(f))
 	}
-	consumer, err := planner.NewConsumer(p, planner.ConsumerConfig{Brokers: pc.Brokers, GroupID: pc.GroupID, Topics: topics})
+	ccfg := planner.ConsumerConfig{Brokers: pc.Brokers, GroupID: pc.GroupID, Topics: topics}
+	consumer, err := planner.NewConsumer(p, ccfg)
 	if err != nil {
 		return err
 	}
@@ -196,13 +200,24 @@ func runPipeline(ctx context.Context, pc pipelineConfig) error {
 		}
 		// One full plan before the change events: the events of the start
 		// snapshots then find their deltas already pending, instead of two
-		// plans of the same keys racing each other.
+		// plans of the same keys racing each other. The events in Kafka
+		// before it began are what it planned: the consumer skips them
+		// (thousands after a snapshot), so that live changes do not queue
+		// behind them.
+		covered, err := planner.EndOffsets(gctx, pc.Brokers, topics)
+		if err != nil {
+			log.Warn("planner: the consumer replans the events before the first full plan", "err", err)
+		}
 		if r, err := p.Plan(gctx, planner.Options{}); err != nil {
 			log.Error("planner: first full plan failed (the periodic plan tries again)", "err", err)
 		} else {
 			for _, l := range r.Links {
 				log.Info("planner: first full plan", "destination", l.Destination, "planned", planner.Total(l.Planned),
 					"conflicts", l.ConflictCount, "duration", r.Duration)
+			}
+			ccfg.Covered = covered
+			if consumer, err = planner.NewConsumer(p, ccfg); err != nil {
+				return err
 			}
 		}
 		pg, pctx := errgroup.WithContext(gctx)

@@ -1,0 +1,76 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Offsets are Kafka offsets by topic and partition.
+type Offsets map[string]map[int]int64
+
+// EndOffsets reads the end offsets of the topics' partitions: the offset the
+// next event published to each will have. Read before a full plan begins,
+// they mark what the plan covers (ConsumerConfig.Covered): an event below
+// them was acknowledged by Kafka before the plan began, so its mirror change
+// had committed before the relay took it, and the plan read it.
+func EndOffsets(ctx context.Context, brokers []string, topics []string) (Offsets, error) {
+	tr := &kafka.Transport{DialTimeout: 5 * time.Second}
+	defer tr.CloseIdleConnections()
+	c := &kafka.Client{Addr: kafka.TCP(brokers...), Transport: tr, Timeout: 30 * time.Second}
+	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+	if err != nil {
+		return nil, fmt.Errorf("planner: read the change topics' partitions: %w", err)
+	}
+	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
+	for _, t := range md.Topics {
+		if t.Error != nil {
+			return nil, fmt.Errorf("planner: read topic %s's partitions: %w", t.Name, t.Error)
+		}
+		for _, p := range t.Partitions {
+			req.Topics[t.Name] = append(req.Topics[t.Name], kafka.LastOffsetOf(p.ID))
+		}
+	}
+	res, err := c.ListOffsets(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("planner: read the change topics' end offsets: %w", err)
+	}
+	out := Offsets{}
+	for topic, ps := range res.Topics {
+		out[topic] = map[int]int64{}
+		for _, p := range ps {
+			if p.Error != nil {
+				return nil, fmt.Errorf("planner: read the end offset of %s/%d: %w", topic, p.Partition, p.Error)
+			}
+			out[topic][p.Partition] = p.LastOffset
+		}
+	}
+	return out, nil
+}
+
+// covered tells whether a full plan that began after the event was in
+// Kafka already planned what it changed (ConsumerConfig.Covered).
+func (c *Consumer) covered(m kafka.Message) bool {
+	end, ok := c.cfg.Covered[m.Topic][m.Partition]
+	return ok && m.Offset < end
+}
+
+// uncovered drops the events a full plan covered; they are committed with
+// the rest, never planned.
+func (c *Consumer) uncovered(msgs []kafka.Message) []kafka.Message {
+	if len(c.cfg.Covered) == 0 {
+		return msgs
+	}
+	out := make([]kafka.Message, 0, len(msgs))
+	for _, m := range msgs {
+		if !c.covered(m) {
+			out = append(out, m)
+		}
+	}
+	if skipped := len(msgs) - len(out); skipped > 0 {
+		c.p.log.Debug("planner: consumer: skipping events the first full plan covered", "events", skipped)
+	}
+	return out
+}

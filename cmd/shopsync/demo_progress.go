@@ -49,6 +49,14 @@ func (p demoProgress) totals() (planned, pending, applied, failed int64, lag tim
 	return
 }
 
+// superseded sums the destinations' superseded deltas.
+func (p demoProgress) superseded() (n int64) {
+	for _, d := range p.Dests {
+		n += d.Superseded
+	}
+	return n
+}
+
 // idle reports whether nothing is left to do: the first full plan is done,
 // no delta waits, no change waits for Kafka and no webhook for the mirror.
 func (p demoProgress) idle() bool {
@@ -125,6 +133,12 @@ func (p demoProgress) line(elapsed time.Duration, source string) string {
 	if failed > 0 {
 		fmt.Fprintf(&b, " failed %d", failed)
 	}
+	// Planned counts deltas that gave way to newer plans of their keys (or
+	// went stale) too: said, so that planned minus applied and pending is
+	// not read as work left or lost.
+	if s := p.superseded(); s > 0 {
+		fmt.Fprintf(&b, " superseded %d", s)
+	}
 	fmt.Fprintf(&b, " | lag %s | budget", lag.Round(time.Second))
 	for i, d := range p.Dests {
 		if i > 0 {
@@ -143,7 +157,7 @@ func (p demoProgress) line(elapsed time.Duration, source string) string {
 func (p demoProgress) log(l *slog.Logger, elapsed time.Duration) {
 	planned, pending, applied, failed, lag := p.totals()
 	attrs := []any{"elapsed_seconds", elapsed.Seconds(), "planned", planned, "applied", applied,
-		"applied_per_second", p.AppliedPerSecond, "pending", pending,
+		"applied_per_second", p.AppliedPerSecond, "pending", pending, "superseded", p.superseded(),
 		"failed", failed, "lag_seconds", lag.Seconds(), "unpublished_changes", p.Unpublished, "full_plans", p.FullPlans}
 	for s, n := range p.Mirrored {
 		attrs = append(attrs, slog.Int64("mirrored_products."+shortStore(s), n))

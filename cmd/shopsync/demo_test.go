@@ -81,5 +81,7 @@ func TestDemoProgressRate(t *testing.T) {
 	next := look(30, 10)
 	next.rateSince(first, 2*time.Second)
 	require.InDelta(t, 20.0, next.AppliedPerSecond, 1e-9)
-	require.Contains(t, next.line(time.Minute, "demo-source.myshopify.com"), "applied 40 (20/s) pending 0")
+	require.Contains(t, next.line(time.Minute, "demo-source.myshopify.com"), "planned 40 applied 40 (20/s) pending 0 |")
+	next.Dests[0].Superseded = 7
+	require.Contains(t, next.line(time.Minute, "demo-source.myshopify.com"), "planned 47 applied 40 (20/s) pending 0 superseded 7 |")
 }

@@ -22,7 +22,8 @@ import (
 //
 // Several relays may run at once: each takes a batch with FOR UPDATE SKIP
 // LOCKED, and holds back a row while an earlier change of the same key sits
-// in another relay's batch, so that each key's changes reach Kafka in order.
+// in another batch (another relay's, or one that held it back), so that each
+// key's changes reach Kafka in order.
 type Relay struct {
 	pool   *pgxpool.Pool
 	cfg    RelayConfig

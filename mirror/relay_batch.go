@@ -144,15 +144,21 @@ func (r *Relay) publish(ctx context.Context, b *batch) error {
 	return nil
 }
 
-// holdBack drops from the batch every row whose key has an earlier
-// unpublished change outside it: SKIP LOCKED passed over that change because
-// another relay holds it (or this relay's batch in flight, which is
-// published first anyway), and publishing the later one first would reorder
-// the key. Held-back rows stay unpublished for a later batch.
+// holdBack drops from the batch every row of a key that has an earlier
+// unpublished change neither in the batch nor in this relay's batch in
+// flight (which is published first): SKIP LOCKED passed over that change
+// because another transaction holds it, another relay's batch or this
+// relay's previous one (a batch keeps the rows it held back locked until it
+// commits), and publishing the later change first would reorder the key.
+// That change can lie between two of the batch's changes of the key, not
+// only before the first (the batch took the key's v4 and v6 while v5 was
+// held back by the batch in flight): the key's rows from it on are held
+// back, the earlier ones still go. Held-back rows stay unpublished for a
+// later batch.
 //
-// Usually no other relay holds anything earlier: every unpublished change
-// up to the batch's last is in the batch or in flight, which one count over
-// the outbox's index shows, and the per-key check is skipped.
+// Usually no other transaction holds anything earlier: every unpublished
+// change up to the batch's last is in the batch or in flight, which one
+// count over the outbox's index shows, and the per-key check is skipped.
 func holdBack(ctx context.Context, tx pgx.Tx, taken []outboxRow, inflight []int64) ([]outboxRow, error) {
 	ours := append([]int64(nil), inflight...)
 	for _, o := range taken {
@@ -169,38 +175,42 @@ func holdBack(ctx context.Context, tx pgx.Tx, taken []outboxRow, inflight []int6
 		return taken, nil
 	}
 
-	first := map[[3]string]bool{}
-	var stores, resources, gids []string
-	var firstIDs []int64
+	// Each key's last change in the batch (taken is in id order): an
+	// earlier change of the key outside ours holds back the key's changes
+	// after it.
+	last := map[[3]string]int64{}
 	for _, o := range taken {
-		k := [3]string{o.store, o.resource, o.gid}
-		if !first[k] {
-			first[k] = true
-			stores, resources, gids, firstIDs = append(stores, o.store), append(resources, o.resource), append(gids, o.gid), append(firstIDs, o.id)
-		}
+		last[[3]string{o.store, o.resource, o.gid}] = o.id
 	}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT b.store, b.resource, b.gid
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS b(store, resource, gid, first_id)
+	var stores, resources, gids []string
+	var lastIDs []int64
+	for k, id := range last {
+		stores, resources, gids, lastIDs = append(stores, k[0]), append(resources, k[1]), append(gids, k[2]), append(lastIDs, id)
+	}
+	rows, err := tx.Query(ctx, `SELECT b.store, b.resource, b.gid, min(o.id)
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS b(store, resource, gid, last_id)
 		JOIN change_outbox o ON o.store = b.store AND o.resource = b.resource AND o.gid = b.gid
-		WHERE o.id < b.first_id AND o.published_at IS NULL`, stores, resources, gids, firstIDs)
+		WHERE o.id < b.last_id AND o.published_at IS NULL AND o.id <> ALL($5::bigint[])
+		GROUP BY b.store, b.resource, b.gid`, stores, resources, gids, lastIDs, ours)
 	if err != nil {
 		return nil, fmt.Errorf("check key order: %w", err)
 	}
-	blocked := map[[3]string]bool{}
+	blockedFrom := map[[3]string]int64{} // the key's first change outside ours
 	for rows.Next() {
 		var k [3]string
-		if err := rows.Scan(&k[0], &k[1], &k[2]); err != nil {
+		var id int64
+		if err := rows.Scan(&k[0], &k[1], &k[2], &id); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("check key order: %w", err)
 		}
-		blocked[k] = true
+		blockedFrom[k] = id
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("check key order: %w", err)
 	}
 	out := taken[:0:0]
 	for _, o := range taken {
-		if !blocked[[3]string{o.store, o.resource, o.gid}] {
+		if from, ok := blockedFrom[[3]string{o.store, o.resource, o.gid}]; !ok || o.id < from {
 			out = append(out, o)
 		}
 	}

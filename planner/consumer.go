@@ -27,10 +27,9 @@ type ConsumerConfig struct {
 	// planner plans (products, inventory, orders).
 	Topics []string
 	// MaxBatch is how many events one incremental plan takes at most;
-	// default 5000. A batch costs a few statements per link whatever its
-	// size, so a consumer that is behind (a destination being filled
-	// sends thousands of events) catches up in few large batches; one that
-	// is not takes what came within Linger.
+	// default 1000. A batch replans content and orders of every link it
+	// touches whatever its size, so larger batches catch up faster, but a
+	// scoped plan of thousands of keys is slower than a full plan.
 	MaxBatch int
 	// Linger is how long a batch waits for more events after its first one;
 	// default 20ms. Events come in bursts (a webhook touches a product and
@@ -46,6 +45,11 @@ type ConsumerConfig struct {
 	// products plans every one of them once more, and a live change waits
 	// behind them (consumer_covered.go).
 	Covered Offsets
+	// CatchUpAbove: when more events than this wait in Kafka behind a
+	// batch (a destination being filled sends tens of thousands), the
+	// consumer runs one full plan instead and skips every event that was in
+	// Kafka when it began (consumer_covered.go); default 2000.
+	CatchUpAbove int
 }
 
 func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
@@ -59,7 +63,10 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 		c.Topics = []string{events.Products.Topic(), events.Inventory.Topic(), events.Orders.Topic()}
 	}
 	if c.MaxBatch <= 0 {
-		c.MaxBatch = 5000
+		c.MaxBatch = 1000
+	}
+	if c.CatchUpAbove <= 0 {
+		c.CatchUpAbove = 2000
 	}
 	if c.Linger <= 0 {
 		c.Linger = 20 * time.Millisecond
@@ -137,7 +144,11 @@ func (c *Consumer) Run(ctx context.Context) error {
 			continue
 		}
 		down.Reset()
-		evs := c.decode(c.uncovered(msgs))
+		todo := c.uncovered(msgs)
+		if c.backlog(msgs) > int64(c.cfg.CatchUpAbove) && c.catchUp(ctx) {
+			todo = c.uncovered(todo) // none now: the full plan covered them
+		}
+		evs := c.decode(todo)
 		began := time.Now()
 		_, err = backoff.Retry(ctx, func() (struct{}, error) {
 			return struct{}{}, c.plan(ctx, evs)

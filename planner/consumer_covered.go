@@ -50,6 +50,58 @@ func EndOffsets(ctx context.Context, brokers []string, topics []string) (Offsets
 	return out, nil
 }
 
+// catchUp runs a full plan of every link, and marks as covered what was in
+// Kafka when it began: a consumer far behind skips its backlog instead of
+// planning it a batch at a time. false when either step failed (the batch
+// is then planned as usual).
+func (c *Consumer) catchUp(ctx context.Context) bool {
+	ends, err := EndOffsets(ctx, c.cfg.Brokers, c.cfg.Topics)
+	if err != nil {
+		c.p.log.Warn("planner: consumer: cannot catch up with a full plan", "err", err)
+		return false
+	}
+	start := time.Now()
+	if _, err := c.p.Plan(ctx, Options{}); err != nil {
+		if ctx.Err() == nil {
+			c.p.log.Warn("planner: consumer: the full plan to catch up failed", "err", err)
+		}
+		return false
+	}
+	c.p.log.Info("planner: consumer: far behind, caught up with a full plan", "took", time.Since(start))
+	if c.cfg.Covered == nil {
+		c.cfg.Covered = Offsets{}
+	}
+	for topic, ps := range ends {
+		if c.cfg.Covered[topic] == nil {
+			c.cfg.Covered[topic] = map[int]int64{}
+		}
+		for p, end := range ps {
+			c.cfg.Covered[topic][p] = max(c.cfg.Covered[topic][p], end)
+		}
+	}
+	return true
+}
+
+// backlog is how many events not covered yet wait in Kafka after a batch:
+// per partition, its high-water mark at the fetch less the batch's next
+// offset or the covered end, whichever is further.
+func (c *Consumer) backlog(msgs []kafka.Message) int64 {
+	type tp struct {
+		topic     string
+		partition int
+	}
+	last := map[tp]kafka.Message{}
+	for _, m := range msgs {
+		last[tp{m.Topic, m.Partition}] = m
+	}
+	var n int64
+	for k, m := range last {
+		next := max(m.Offset+1, c.cfg.Covered[k.topic][k.partition])
+		n += max(0, m.HighWaterMark-next)
+	}
+	return n
+}
+
 // covered tells whether a full plan that began after the event was in
 // Kafka already planned what it changed (ConsumerConfig.Covered).
 func (c *Consumer) covered(m kafka.Message) bool {

@@ -83,3 +83,58 @@ func TestConsumerSkipsEventsAFullPlanCovered(t *testing.T) {
 		return false
 	}, time.Minute, 50*time.Millisecond, "the change after the offsets is planned")
 }
+
+// A consumer far behind (more events waiting than CatchUpAbove) plans once
+// fully and commits its backlog unplanned.
+func TestConsumerFarBehindCatchesUpWithAFullPlan(t *testing.T) {
+	bs := brokers(t)
+	productsTopic, inventoryTopic := testTopics(t, bs) // inventory: one partition
+	f := newFixture(t, "sku", map[string]any{"inventory_mode": "one_way"})
+	f.exec(`INSERT INTO locations (store, gid, name, content_hash) VALUES
+		($1, 'gid://shopify/Location/1', 'Warehouse', '\x00'), ($2, 'gid://shopify/Location/91', 'Main', '\x00')`, src, dst)
+	f.exec(`INSERT INTO link_locations VALUES ($1, 'gid://shopify/Location/1', 'gid://shopify/Location/91')`, f.link)
+	s := shirt("10", "blue")
+	f.put(src, s)
+	f.put(dst, twin(s, "90"))
+	f.plan()
+	require.Empty(t, f.pending())
+	wt := &kafka.Transport{}
+	pub := &publisher{t: t, w: &kafka.Writer{Addr: kafka.TCP(bs...), Balancer: &kafka.Hash{}, BatchTimeout: time.Millisecond, Transport: wt}}
+	t.Cleanup(func() {
+		_ = pub.w.Close()
+		wt.CloseIdleConnections()
+	})
+	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/101' WHERE store = $1 AND gid = $2`, src, gid("ProductVariant", "101"))
+	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/901' WHERE store = $1 AND gid = $2`, dst, gid("ProductVariant", "901"))
+	level := "gid://shopify/InventoryLevel/1?inventory_item_id=101"
+	f.exec(`INSERT INTO inventory_levels (store, gid, inventory_item_gid, location_gid, available, content_hash)
+		VALUES ($1, $2, 'gid://shopify/InventoryItem/101', 'gid://shopify/Location/1', 8, '\x00')`, src, level)
+	for range 3 {
+		pub.publish(inventoryTopic, src, events.InventoryLevel, level, events.Update,
+			map[string]any{"available": 7}, map[string]any{"inventory_item_gid": "gid://shopify/InventoryItem/101", "available": 8})
+	}
+
+	group := productsTopic + "-planner"
+	c, err := planner.NewConsumer(f.p, planner.ConsumerConfig{Brokers: bs, GroupID: group,
+		Topics: []string{productsTopic, inventoryTopic}, MaxBatch: 1, CatchUpAbove: 1})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+	})
+	client := &kafka.Client{Addr: kafka.TCP(bs...), Transport: wt, Timeout: 10 * time.Second}
+	require.Eventually(t, func() bool {
+		r, err := client.OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{GroupID: group,
+			Topics: map[string][]int{inventoryTopic: {0}}})
+		if err != nil || len(r.Topics[inventoryTopic]) == 0 {
+			return false
+		}
+		return r.Topics[inventoryTopic][0].CommittedOffset == 3
+	}, time.Minute, 50*time.Millisecond, "the backlog is committed")
+	require.Equal(t, 1, f.count(`SELECT count(*)::int FROM plan_deltas WHERE status = 'pending' AND operation = 'set_inventory'
+		AND run_id LIKE 'plan-full-%'`), "the stock change was planned by a full plan")
+	require.Zero(t, f.count(`SELECT count(*)::int FROM plan_deltas WHERE run_id NOT LIKE 'plan-full-%'`), "no incremental plan")
+}

@@ -2,7 +2,6 @@ package applier_test
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shopsync/shopsync/schema/testdb"
 	"github.com/shopsync/shopsync/shopify/fakeshop"
 )
 
@@ -108,9 +108,7 @@ func benchInventoryLatency(b *testing.B, name string, changes int) {
 		fmt.Printf("BENCH inventory_latency_default_p99 %.0f ms\n", pct(took, 0.99))
 	}
 	fmt.Printf("BENCH inventory_latency_%s_changes %d changes\n", name, len(took))
-	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Printf("BENCH inventory_latency_%s_loadavg %s load\n", name, strings.Fields(string(load))[0])
-	}
+	fmt.Printf("BENCH inventory_latency_%s_loadavg %s load\n", name, testdb.LoadAverage())
 }
 
 // report prints p50, p99 and max of the durations.

@@ -1,20 +1,17 @@
 package ingest_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shopsync/shopsync/schema/testdb"
 )
 
 // deliveryClocks are the moments one benchmark delivery passed, from the
@@ -73,40 +70,26 @@ func logStages(b *testing.B, pool *pgxpool.Pool, c *deliveryClocks) {
 // senders and the consumer) and by the PostgreSQL backends connected to the
 // benchmark's database. CPU per delivery tells the work a change costs
 // apart from how long it waited for a core, which on a shared machine is
-// most of its latency.
-type cpuSpent struct{ process, postgres time.Duration }
+// most of its latency. postgresOK is false when the backends cannot be read.
+type cpuSpent struct {
+	process, postgres time.Duration
+	postgresOK        bool
+}
 
 func cpuNow(b *testing.B, pool *pgxpool.Pool) cpuSpent {
 	b.Helper()
-	var ru syscall.Rusage
-	require.NoError(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
-	c := cpuSpent{process: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
-	rows, err := pool.Query(context.Background(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
-	require.NoError(b, err)
-	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	require.NoError(b, err)
-	for _, pid := range pids {
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue // a backend that just ended
-		}
-		// Fields after the command (which may hold spaces): utime and stime
-		// are the 14th and 15th of the line, in clock ticks (100 a second).
-		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(f) < 13 {
-			continue
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		s, _ := strconv.ParseInt(f[12], 10, 64)
-		c.postgres += time.Duration(u+s) * 10 * time.Millisecond
-	}
-	return c
+	db, ok := testdb.BackendCPU(context.Background(), pool)
+	return cpuSpent{process: testdb.ProcessCPU(), postgres: db, postgresOK: ok}
 }
 
 // logCPU logs the CPU time per delivery between two readings.
 func logCPU(b *testing.B, from, to cpuSpent, n int) {
 	b.Helper()
 	per := func(d time.Duration) time.Duration { return (d / time.Duration(n)).Round(time.Microsecond) }
-	b.Logf("CPU per delivery: this process %s, PostgreSQL backends %s (backends that ended meanwhile not counted)",
-		per(to.process-from.process), per(to.postgres-from.postgres))
+	postgres := "unreadable"
+	if from.postgresOK && to.postgresOK {
+		postgres = per(to.postgres - from.postgres).String()
+	}
+	b.Logf("CPU per delivery: this process %s, PostgreSQL backends %s",
+		per(to.process-from.process), postgres)
 }

@@ -178,7 +178,7 @@ func BenchmarkSnapshot(b *testing.B) {
 		fmt.Printf("BENCH mirror_snapshot_commit_seconds %.1f s\n", commit.Seconds())
 		fmt.Printf("BENCH mirror_resnapshot_unchanged_rows_per_s %.0f rows/s\n", n/again.Seconds())
 		fmt.Printf("BENCH mirror_resnapshot_unchanged_seconds %.1f s\n", again.Seconds())
-		fmt.Printf("BENCH mirror_snapshot_load_average %s load\n", loadAverage())
+		fmt.Printf("BENCH mirror_snapshot_load_average %s load\n", testdb.LoadAverage())
 		if baseCPU.dbOK && stageCPU.dbOK && commitCPU.dbOK && againStage.dbOK && againCommit.dbOK {
 			// The raw COPY's encoding was done before it was timed: its
 			// CPU is the database's only.

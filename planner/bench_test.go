@@ -120,7 +120,7 @@ func serialScanCPU(b *testing.B, pool *pgxpool.Pool, links []int64) (time.Durati
 	defer func() { _ = tx.Rollback(ctx) }()
 	_, err = tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`)
 	require.NoError(b, err)
-	return cpuOf(ctx, pool, func() { baselineScan(b, tx, links) })
+	return testdb.CPUOf(ctx, pool, func() { baselineScan(b, tx, links) })
 }
 
 func BenchmarkPlanner(b *testing.B) {
@@ -136,7 +136,7 @@ func BenchmarkPlanner(b *testing.B) {
 		require.NoError(b, err)
 		scan = baselineScan(b, pool, ids) // warms the same pages the plan reads
 		var r *planner.Result
-		fullCPU, cpuOK = cpuOf(ctx, pool, func() {
+		fullCPU, cpuOK = testdb.CPUOf(ctx, pool, func() {
 			start := time.Now()
 			r, err = p.Plan(ctx, planner.Options{})
 			full = time.Since(start)
@@ -153,7 +153,7 @@ func BenchmarkPlanner(b *testing.B) {
 	fmt.Printf("BENCH planner_full_plan_seconds %.3f s\n", full.Seconds())
 	fmt.Printf("BENCH planner_scan_baseline_seconds %.3f s\n", scan.Seconds())
 	fmt.Printf("BENCH planner_full_plan_vs_scan_ratio %.2f ratio\n", full.Seconds()/scan.Seconds())
-	fmt.Printf("BENCH planner_load_average %s load\n", loadAverage())
+	fmt.Printf("BENCH planner_load_average %s load\n", testdb.LoadAverage())
 	if scanCPU, ok := serialScanCPU(b, pool, ids); ok && cpuOK {
 		fmt.Printf("BENCH planner_full_plan_db_cpu_seconds %.2f s\n", fullCPU.Seconds())
 		fmt.Printf("BENCH planner_scan_baseline_db_cpu_seconds %.2f s\n", scanCPU.Seconds())
@@ -170,7 +170,7 @@ func BenchmarkPlanner(b *testing.B) {
 	var cpuBefore time.Duration
 	for i := range warmup + runs {
 		if i == warmup {
-			cpuBefore, cpuOK = backendCPU(ctx, pool)
+			cpuBefore, cpuOK = testdb.BackendCPU(ctx, pool)
 		}
 		product := 1 + (i*6007)%benchProducts
 		_, err := pool.Exec(ctx, `UPDATE variants SET price = price + 1, version = version + 1
@@ -192,7 +192,7 @@ func BenchmarkPlanner(b *testing.B) {
 			}
 		}
 	}
-	cpuAfter, ok := backendCPU(ctx, pool)
+	cpuAfter, ok := testdb.BackendCPU(ctx, pool)
 	slices.Sort(perLink)
 	p99 := perLink[len(perLink)*99/100]
 	if ok && cpuOK {
@@ -203,5 +203,5 @@ func BenchmarkPlanner(b *testing.B) {
 	}
 	fmt.Printf("BENCH planner_incremental_p99_ms %.2f ms\n", float64(p99.Microseconds())/1000)
 	fmt.Printf("BENCH planner_incremental_p50_ms %.2f ms\n", float64(perLink[len(perLink)/2].Microseconds())/1000)
-	fmt.Printf("BENCH planner_incremental_load_average %s load\n", loadAverage())
+	fmt.Printf("BENCH planner_incremental_load_average %s load\n", testdb.LoadAverage())
 }

@@ -170,31 +170,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 		if took := time.Since(began); took > slowBatch {
 			// Events wait behind a slow batch: say so, with what is left.
 			c.p.log.Info("planner: consumer: slow batch", "events", len(msgs), "planned", len(evs),
-				"took", took, "behind", behind(msgs))
+				"took", took, "behind", c.backlog(msgs))
 		}
 	}
 }
 
 // slowBatch is how long planning a batch may take before it is logged.
 const slowBatch = time.Second
-
-// behind is how many events were in Kafka after a batch's last ones (per
-// partition: its high-water mark then, less the next offset), summed.
-func behind(msgs []kafka.Message) int64 {
-	type tp struct {
-		topic     string
-		partition int
-	}
-	last := map[tp]kafka.Message{}
-	for _, m := range msgs {
-		last[tp{m.Topic, m.Partition}] = m
-	}
-	var n int64
-	for _, m := range last {
-		n += max(0, m.HighWaterMark-m.Offset-1)
-	}
-	return n
-}
 
 // fetch waits for one message, then takes what else arrives within Linger,
 // up to MaxBatch.

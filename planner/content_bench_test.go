@@ -2,7 +2,6 @@ package planner_test
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,7 +95,6 @@ func BenchmarkContentPlan(b *testing.B) {
 	}
 	per := time.Since(start) / time.Duration(b.N)
 	require.Positive(b, deltas)
-	load, _ := os.ReadFile("/proc/loadavg")
-	b.Logf("BENCH content_plan_full %.0f ms (%d deltas; load %s)", float64(per.Milliseconds()), deltas, strings.Fields(string(load))[0])
+	b.Logf("BENCH content_plan_full %.0f ms (%d deltas; load %s)", float64(per.Milliseconds()), deltas, testdb.LoadAverage())
 	b.ReportMetric(float64(deltas), "deltas")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shopsync/shopsync/schema/endpoints"
+	"github.com/shopsync/shopsync/schema/testdb"
 )
 
 // BenchmarkDemoLiveEdit runs the `make run` path headless (the demo with the
@@ -87,9 +88,7 @@ func BenchmarkDemoLiveEdit(b *testing.B) {
 		report("demo_live_edit_outlet", `(?m)^  demo-outlet: arrived after (\S+)$`)
 		report("demo_in_sync_after", `(?m)^in sync after (\S+)$`)
 		fmt.Printf("BENCH demo_live_edit_products %d products\n", products)
-		if load, err := os.ReadFile("/proc/loadavg"); err == nil {
-			fmt.Printf("BENCH demo_live_edit_loadavg %s load\n", strings.Fields(string(load))[0])
-		}
+		fmt.Printf("BENCH demo_live_edit_loadavg %s load\n", testdb.LoadAverage())
 	}
 }
 

@@ -24,10 +24,23 @@ check() { # check DESCRIPTION COMMAND...
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Free ports, one per service, away from the defaults in ports.mk.
-next=45400
+# port_used PORT: true when any socket has PORT as its local port, listening
+# or not (an outgoing connection's port cannot be listened on either).
+port_used() {
+	if command -v ss >/dev/null; then
+		[[ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]] || port_open "$1"
+	else
+		port_open "$1"
+	fi
+}
+
+# Free ports, one per service, away from the defaults in ports.mk and below
+# Linux's ephemeral range (32768-60999): a port there can be taken as the
+# local port of an outgoing connection between the check and the start
+# (CI saw ClickHouse fail to start with "Address already in use").
+next=24400
 for var in SHOPSYNC_PG_PORT SHOPSYNC_CH_PORT SHOPSYNC_CH_HTTP_PORT SHOPSYNC_KAFKA_PORT SHOPSYNC_KAFKA_CONTROLLER_PORT; do
-	while port_open "$next"; do next=$((next + 1)); done
+	while port_used "$next"; do next=$((next + 1)); done
 	export "$var=$next"
 	next=$((next + 1))
 done

@@ -121,9 +121,10 @@ func (p *Planner) planContent(ctx context.Context, runID string, l Link, opts Op
 	return lr, nil
 }
 
-// addContent adds a content plan's counts and deltas to the products
-// family's result of the same link and run.
-func (lr *LinkResult) addContent(c LinkResult) {
+// merge adds another run's counts and deltas of the same link: a content
+// plan's to the products family's of the same run, or one scoped run's to
+// the others of the same incremental plan.
+func (lr *LinkResult) merge(c LinkResult) {
 	for op, n := range c.Planned {
 		lr.Planned[op] += n
 	}
@@ -134,4 +135,5 @@ func (lr *LinkResult) addContent(c LinkResult) {
 	lr.ConflictCount += c.ConflictCount
 	lr.Deltas = append(lr.Deltas, c.Deltas...)
 	lr.Conflicts = append(lr.Conflicts, c.Conflicts...)
+	lr.recorded += c.recorded
 }

@@ -4,3 +4,6 @@ package planner
 func Render(file, match string, scoped bool) string {
 	return query(file, sqlShape{Match: match, Scoped: scoped})
 }
+
+// ScopedKeysPerRun exposes how many keys one scoped statement plans at most.
+const ScopedKeysPerRun = scopedKeysPerRun

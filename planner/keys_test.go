@@ -37,6 +37,7 @@ func TestPlanKeysEqualsFullPlan(t *testing.T) {
 			}
 
 			keys := f.productKeys(match)
+			require.Greater(t, len(keys), planner.ScopedKeysPerRun, "the batch of every key should span several scoped runs")
 			var batches [][]string
 			for _, k := range keys {
 				batches = append(batches, []string{k})

@@ -117,7 +117,7 @@ func (p *Planner) planContent(ctx context.Context, runID string, l Link, opts Op
 	if err := tx.Commit(ctx); err != nil {
 		return fail(fmt.Errorf("commit: %w", err))
 	}
-	p.announce(ctx, l.Destination, lr.Inserted) // notify.go
+	p.announce(ctx, conn, l.Destination, lr.Inserted) // notify.go
 	return lr, nil
 }
 

@@ -135,7 +135,7 @@ func (p *Planner) planOrders(ctx context.Context, runID string, l Link, orderGID
 	if err := tx.Commit(ctx); err != nil {
 		return fail(fmt.Errorf("commit: %w", err))
 	}
-	p.announce(ctx, l.Source, inserted) // notify.go: orders go to the source
+	p.announce(ctx, p.pool, l.Source, inserted) // notify.go: orders go to the source (the commit gave the connection back)
 	addCounts(lr.Planned, planned)
 	addCounts(lr.Inserted, inserted)
 	lr.Superseded += Total(superseded)

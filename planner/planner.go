@@ -295,7 +295,7 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 	if err := tx.Commit(ctx); err != nil {
 		return fail(fmt.Errorf("commit: %w", err))
 	}
-	p.announce(ctx, l.Destination, lr.Inserted) // notify.go
+	p.announce(ctx, conn, l.Destination, lr.Inserted) // notify.go
 	return lr, nil
 }
 

@@ -15,32 +15,12 @@ import (
 // Events already in Kafka when a full plan began (its Covered end offsets)
 // are committed without being planned again; later ones are planned.
 func TestConsumerSkipsEventsAFullPlanCovered(t *testing.T) {
-	bs := brokers(t)
-	productsTopic, inventoryTopic := testTopics(t, bs) // inventory: one partition
-	f := newFixture(t, "sku", map[string]any{"inventory_mode": "one_way"})
-	f.exec(`INSERT INTO locations (store, gid, name, content_hash) VALUES
-		($1, 'gid://shopify/Location/1', 'Warehouse', '\x00'), ($2, 'gid://shopify/Location/91', 'Main', '\x00')`, src, dst)
-	f.exec(`INSERT INTO link_locations VALUES ($1, 'gid://shopify/Location/1', 'gid://shopify/Location/91')`, f.link)
-	s := shirt("10", "blue")
-	f.put(src, s)
-	f.put(dst, twin(s, "90"))
-	f.plan()
-	require.Empty(t, f.pending())
-	wt := &kafka.Transport{}
-	pub := &publisher{t: t, w: &kafka.Writer{Addr: kafka.TCP(bs...), Balancer: &kafka.Hash{}, BatchTimeout: time.Millisecond, Transport: wt}}
-	t.Cleanup(func() {
-		_ = pub.w.Close()
-		wt.CloseIdleConnections()
-	})
+	bs, productsTopic, inventoryTopic, f, pub, wt := stockedTwin(t)
 
 	// A source stock change, in the mirror and in Kafka, before the end
 	// offsets are read: covered (the full plan that would follow is left
 	// out, so a planned event would show as a pending delta).
-	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/101' WHERE store = $1 AND gid = $2`, src, gid("ProductVariant", "101"))
-	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/901' WHERE store = $1 AND gid = $2`, dst, gid("ProductVariant", "901"))
-	level := "gid://shopify/InventoryLevel/1?inventory_item_id=101"
-	f.exec(`INSERT INTO inventory_levels (store, gid, inventory_item_gid, location_gid, available, content_hash)
-		VALUES ($1, $2, 'gid://shopify/InventoryItem/101', 'gid://shopify/Location/1', 8, '\x00')`, src, level)
+	level := stockLevel(f)
 	pub.publish(inventoryTopic, src, events.InventoryLevel, level, events.Create,
 		nil, map[string]any{"inventory_item_gid": "gid://shopify/InventoryItem/101", "available": 8})
 	covered, err := planner.EndOffsets(context.Background(), bs, []string{productsTopic, inventoryTopic})
@@ -87,28 +67,8 @@ func TestConsumerSkipsEventsAFullPlanCovered(t *testing.T) {
 // A consumer far behind (more events waiting than CatchUpAbove) plans once
 // fully and commits its backlog unplanned.
 func TestConsumerFarBehindCatchesUpWithAFullPlan(t *testing.T) {
-	bs := brokers(t)
-	productsTopic, inventoryTopic := testTopics(t, bs) // inventory: one partition
-	f := newFixture(t, "sku", map[string]any{"inventory_mode": "one_way"})
-	f.exec(`INSERT INTO locations (store, gid, name, content_hash) VALUES
-		($1, 'gid://shopify/Location/1', 'Warehouse', '\x00'), ($2, 'gid://shopify/Location/91', 'Main', '\x00')`, src, dst)
-	f.exec(`INSERT INTO link_locations VALUES ($1, 'gid://shopify/Location/1', 'gid://shopify/Location/91')`, f.link)
-	s := shirt("10", "blue")
-	f.put(src, s)
-	f.put(dst, twin(s, "90"))
-	f.plan()
-	require.Empty(t, f.pending())
-	wt := &kafka.Transport{}
-	pub := &publisher{t: t, w: &kafka.Writer{Addr: kafka.TCP(bs...), Balancer: &kafka.Hash{}, BatchTimeout: time.Millisecond, Transport: wt}}
-	t.Cleanup(func() {
-		_ = pub.w.Close()
-		wt.CloseIdleConnections()
-	})
-	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/101' WHERE store = $1 AND gid = $2`, src, gid("ProductVariant", "101"))
-	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/901' WHERE store = $1 AND gid = $2`, dst, gid("ProductVariant", "901"))
-	level := "gid://shopify/InventoryLevel/1?inventory_item_id=101"
-	f.exec(`INSERT INTO inventory_levels (store, gid, inventory_item_gid, location_gid, available, content_hash)
-		VALUES ($1, $2, 'gid://shopify/InventoryItem/101', 'gid://shopify/Location/1', 8, '\x00')`, src, level)
+	bs, productsTopic, inventoryTopic, f, pub, wt := stockedTwin(t)
+	level := stockLevel(f)
 	for range 3 {
 		pub.publish(inventoryTopic, src, events.InventoryLevel, level, events.Update,
 			map[string]any{"available": 7}, map[string]any{"inventory_item_gid": "gid://shopify/InventoryItem/101", "available": 8})
@@ -137,4 +97,41 @@ func TestConsumerFarBehindCatchesUpWithAFullPlan(t *testing.T) {
 	require.Equal(t, 1, f.count(`SELECT count(*)::int FROM plan_deltas WHERE status = 'pending' AND operation = 'set_inventory'
 		AND run_id LIKE 'plan-full-%'`), "the stock change was planned by a full plan")
 	require.Zero(t, f.count(`SELECT count(*)::int FROM plan_deltas WHERE run_id NOT LIKE 'plan-full-%'`), "no incremental plan")
+}
+
+// stockedTwin is a one-way SKU link whose source product has a planned,
+// in-sync twin, fresh test topics (inventory: one partition) and a
+// publisher to them.
+func stockedTwin(t *testing.T) ([]string, string, string, *fixture, *publisher, *kafka.Transport) {
+	t.Helper()
+	bs := brokers(t)
+	productsTopic, inventoryTopic := testTopics(t, bs) // inventory: one partition
+	f := newFixture(t, "sku", map[string]any{"inventory_mode": "one_way"})
+	f.exec(`INSERT INTO locations (store, gid, name, content_hash) VALUES
+		($1, 'gid://shopify/Location/1', 'Warehouse', '\x00'), ($2, 'gid://shopify/Location/91', 'Main', '\x00')`, src, dst)
+	f.exec(`INSERT INTO link_locations VALUES ($1, 'gid://shopify/Location/1', 'gid://shopify/Location/91')`, f.link)
+	s := shirt("10", "blue")
+	f.put(src, s)
+	f.put(dst, twin(s, "90"))
+	f.plan()
+	require.Empty(t, f.pending())
+	wt := &kafka.Transport{}
+	pub := &publisher{t: t, w: &kafka.Writer{Addr: kafka.TCP(bs...), Balancer: &kafka.Hash{}, BatchTimeout: time.Millisecond, Transport: wt}}
+	t.Cleanup(func() {
+		_ = pub.w.Close()
+		wt.CloseIdleConnections()
+	})
+	return bs, productsTopic, inventoryTopic, f, pub, wt
+}
+
+// stockLevel gives the twins inventory items and the source a level of 8
+// at the mapped location, in the mirror only; it returns the level's GID.
+func stockLevel(f *fixture) string {
+	f.t.Helper()
+	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/101' WHERE store = $1 AND gid = $2`, src, gid("ProductVariant", "101"))
+	f.exec(`UPDATE variants SET inventory_item_gid = 'gid://shopify/InventoryItem/901' WHERE store = $1 AND gid = $2`, dst, gid("ProductVariant", "901"))
+	level := "gid://shopify/InventoryLevel/1?inventory_item_id=101"
+	f.exec(`INSERT INTO inventory_levels (store, gid, inventory_item_gid, location_gid, available, content_hash)
+		VALUES ($1, $2, 'gid://shopify/InventoryItem/101', 'gid://shopify/Location/1', 8, '\x00')`, src, level)
+	return level
 }

@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -21,6 +22,7 @@ type batch struct {
 	msgs     []kafka.Message
 	ids      []int64 // the rows of msgs
 	perTopic map[string]int
+	takenAt  time.Time // when take began: the changes' pick-up
 }
 
 func (b *batch) drop(ctx context.Context) {
@@ -43,6 +45,7 @@ type outboxRow struct {
 // oldest first, skipping rows another relay holds. inflight are the ids of
 // this relay's batch being published meanwhile.
 func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error) {
+	takenAt := time.Now()
 	tx, err := r.pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
@@ -100,7 +103,7 @@ func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error
 			return nil, err
 		}
 	}
-	b := &batch{tx: tx, taken: len(taken), perTopic: map[string]int{}}
+	b := &batch{tx: tx, taken: len(taken), perTopic: map[string]int{}, takenAt: takenAt}
 	for _, o := range send {
 		e := events.ChangeEvent{
 			ID: o.id, Store: o.store, Resource: events.Resource(o.resource), GID: o.gid,
@@ -127,11 +130,17 @@ func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error
 // acknowledged them, and commits. On error the rows stay unpublished.
 func (r *Relay) publish(ctx context.Context, b *batch) error {
 	defer b.drop(ctx) // after Commit, a no-op
+	writeAt := time.Now()
+	acked := writeAt
 	if len(b.msgs) > 0 {
 		if err := r.writer.WriteMessages(ctx, b.msgs...); err != nil {
 			return fmt.Errorf("publish %d changes to kafka: %w", len(b.msgs), err)
 		}
-		if _, err := b.tx.Exec(ctx, `UPDATE change_outbox SET published_at = now() WHERE id = ANY($1)`, b.ids); err != nil {
+		acked = time.Now()
+		// statement_timestamp(), not now() (the batch's start, before it
+		// waited for the batch ahead of it and for Kafka): published_at is
+		// when Kafka acknowledged the change.
+		if _, err := b.tx.Exec(ctx, `UPDATE change_outbox SET published_at = statement_timestamp() WHERE id = ANY($1)`, b.ids); err != nil {
 			return fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(b.ids), err)
 		}
 	}
@@ -140,6 +149,14 @@ func (r *Relay) publish(ctx context.Context, b *batch) error {
 	}
 	for topic, n := range b.perTopic {
 		r.m.publishedTo(topic, n)
+	}
+	if len(b.ids) > 0 && r.log.Enabled(ctx, slog.LevelDebug) {
+		// Where a batch's time went: waiting for the batch ahead (taken to
+		// write), Kafka's acknowledgement (write), marking and committing.
+		r.log.LogAttrs(ctx, slog.LevelDebug, "relay batch published",
+			slog.Int("changes", len(b.ids)), slog.Int64("first_id", b.ids[0]), slog.Int64("last_id", b.ids[len(b.ids)-1]),
+			slog.Time("taken_at", b.takenAt), slog.Time("write_at", writeAt), slog.Duration("write", acked.Sub(writeAt)),
+			slog.Time("committed_at", time.Now()))
 	}
 	return nil
 }

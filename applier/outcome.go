@@ -71,8 +71,10 @@ func (w *Writer) recordTx(ctx context.Context, tx pgx.Tx, o *outcome) error {
 	batch := mirror.Batch{Rows: append(append([]mirror.Row{}, r.batch.Rows...), rows...), ChildSets: r.batch.ChildSets, Deletions: r.batch.Deletions}
 	if len(batch.Rows)+len(batch.ChildSets)+len(batch.Deletions) > 0 {
 		// The applier's writes come back as webhooks too; writing the answer
-		// now means the planner sees the store in sync at once.
-		if _, err := w.mirror.Apply(ctx, tx, events.Reconcile, batch); err != nil {
+		// now means the planner sees the store in sync at once. Its change
+		// rows say applier: the planner does not replan a destination for
+		// what shopsync wrote there itself.
+		if _, err := w.mirror.Apply(ctx, tx, events.Applier, batch); err != nil {
 			if !errors.Is(err, mirror.ErrInvalidRow) {
 				return err
 			}

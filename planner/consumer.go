@@ -45,10 +45,10 @@ type ConsumerConfig struct {
 	// products plans every one of them once more, and a live change waits
 	// behind them (consumer_covered.go).
 	Covered Offsets
-	// CatchUpAbove: when more events than this wait in Kafka behind a
-	// batch (a destination being filled sends tens of thousands), the
-	// consumer runs one full plan instead and skips every event that was in
-	// Kafka when it began (consumer_covered.go); default 2000.
+	// CatchUpAbove: when more events to plan than this wait in Kafka
+	// behind a batch, the consumer runs one full plan instead and skips
+	// every event that was in Kafka when it began (consumer_covered.go);
+	// default 2000. The applier's own changes do not count (farBehind).
 	CatchUpAbove int
 }
 
@@ -145,10 +145,10 @@ func (c *Consumer) Run(ctx context.Context) error {
 		}
 		down.Reset()
 		todo := c.uncovered(msgs)
-		if c.backlog(msgs) > int64(c.cfg.CatchUpAbove) && c.catchUp(ctx) {
-			todo = c.uncovered(todo) // none now: the full plan covered them
-		}
 		evs := c.decode(todo)
+		if c.farBehind(msgs, evs) && c.catchUp(ctx) {
+			evs = c.decode(c.uncovered(todo)) // none now: the full plan covered them
+		}
 		began := time.Now()
 		_, err = backoff.Retry(ctx, func() (struct{}, error) {
 			return struct{}{}, c.plan(ctx, evs)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/shopsync/shopsync/schema/events"
 )
 
 // Offsets are Kafka offsets by topic and partition.
@@ -80,6 +82,26 @@ func (c *Consumer) catchUp(ctx context.Context) bool {
 		}
 	}
 	return true
+}
+
+// farBehind tells whether the events waiting behind a batch are enough to
+// plan that one full plan is cheaper. The batch is the sample of what waits:
+// only the share of its events not written by the applier counts, because
+// a destination being filled sends tens of thousands of the applier's own
+// changes (a product, its variants, their items and levels), which plan
+// nothing there (KeysFor), and a full plan for them would be all waste.
+func (c *Consumer) farBehind(msgs []kafka.Message, evs []events.ChangeEvent) bool {
+	waiting := c.backlog(msgs)
+	if len(msgs) == 0 || waiting <= int64(c.cfg.CatchUpAbove) {
+		return false
+	}
+	others := 0
+	for _, e := range evs {
+		if e.Source != events.Applier {
+			others++
+		}
+	}
+	return waiting*int64(others)/int64(len(msgs)) > int64(c.cfg.CatchUpAbove)
 }
 
 // backlog is how many events not covered yet wait in Kafka after a batch:

@@ -70,15 +70,29 @@ type LinkKeys struct {
 // products that shared a match-key value with it), a change in a destination
 // to the keys of the source products matched to it. The mapping is SQL over
 // the mirror and id_map (sql/keys.sql), so it sees what a plan will see.
+//
+// A destination's changes that the applier recorded from the answer to its
+// own write (source applier) affect no key: the plan that made the write
+// accounts for them, and a destination being filled sends tens of thousands
+// (a product, its variants, their items and levels). The source's applier
+// changes (a two-way adjustment, an order recreated) are planned: they move
+// the other destinations.
 func (p *Planner) KeysFor(ctx context.Context, evs []events.ChangeEvent) ([]LinkKeys, error) {
-	byStore := map[string]*touched{}
-	for _, e := range evs {
-		t := byStore[e.Store]
+	byStore := map[string]*touched{} // every change: read for a link's source
+	notOurs := map[string]*touched{} // without the applier's: read for a destination
+	add := func(m map[string]*touched, e events.ChangeEvent) {
+		t := m[e.Store]
 		if t == nil {
 			t = &touched{}
-			byStore[e.Store] = t
+			m[e.Store] = t
 		}
 		t.add(e)
+	}
+	for _, e := range evs {
+		add(byStore, e)
+		if e.Source != events.Applier {
+			add(notOurs, e)
+		}
 	}
 	links, err := enabledLinks(ctx, p.pool, "")
 	if err != nil {
@@ -86,7 +100,7 @@ func (p *Planner) KeysFor(ctx context.Context, evs []events.ChangeEvent) ([]Link
 	}
 	var out []LinkKeys
 	for _, l := range links {
-		s, d := byStore[l.Source], byStore[l.Destination]
+		s, d := byStore[l.Source], notOurs[l.Destination]
 		if s == nil {
 			s = &touched{}
 		}

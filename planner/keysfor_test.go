@@ -73,6 +73,25 @@ func TestKeysForEvents(t *testing.T) {
 	})
 }
 
+// A destination's changes that the applier recorded from its own write plan
+// nothing (the plan that made the write accounts for them); the same change
+// found by a webhook or a re-read is planned, and so is a source change the
+// applier made (a two-way adjustment moves the other destinations).
+func TestKeysForSkipsTheApplierOwnDestinationChanges(t *testing.T) {
+	f := newFixture(t, "handle", nil)
+	f.put(src, shirt("10", "blue"))
+	f.put(dst, twin(shirt("10", "blue"), "90"))
+	f.plan()
+	from := func(e events.ChangeEvent, s events.Source) events.ChangeEvent { e.Source = s; return e }
+	dv := event(dst, events.Variant, gid("ProductVariant", "902"), nil, nil)
+	require.Nil(t, f.keysFor(from(dv, events.Applier)), "the applier's own destination change")
+	require.Equal(t, []string{"blue"}, f.keysFor(from(dv, events.Reconcile)), "a destination change found by a re-read")
+	require.Equal(t, []string{"blue"}, f.keysFor(from(dv, events.Applier), from(dv, events.Webhook)),
+		"a batch with a foreign change beside the applier's")
+	sv := event(src, events.Variant, gid("ProductVariant", "101"), nil, nil)
+	require.Equal(t, []string{"blue"}, f.keysFor(from(sv, events.Applier)), "the applier's change in the source")
+}
+
 // The periodic full plan converges changes no event announced.
 func TestRunPeriodicConverges(t *testing.T) {
 	f := newFixture(t, "handle", nil)

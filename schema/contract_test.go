@@ -44,5 +44,5 @@ func TestEventNamesMatchPostgresConstraints(t *testing.T) {
 	}
 	require.ElementsMatch(t, families, allowed("ingest_runs_family_check"))
 	require.ElementsMatch(t, []string{string(events.Create), string(events.Update), string(events.Delete)}, allowed("change_outbox_operation_check"))
-	require.ElementsMatch(t, []string{string(events.Bulk), string(events.Webhook), string(events.Reconcile)}, allowed("change_outbox_source_check"))
+	require.ElementsMatch(t, []string{string(events.Bulk), string(events.Webhook), string(events.Reconcile), string(events.Applier)}, allowed("change_outbox_source_check"))
 }

@@ -25,7 +25,12 @@ type Source string
 const (
 	Bulk      Source = "bulk"      // a bulk-operation snapshot
 	Webhook   Source = "webhook"   // a webhook delivery
-	Reconcile Source = "reconcile" // a reconciliation pass
+	Reconcile Source = "reconcile" // a reconciliation pass, or a re-read of a store
+	// Applier: the store's answer to a write of shopsync's own, which the
+	// applier records in the mirror at once rather than waiting for its
+	// webhooks. The planner does not replan a destination's applier changes:
+	// the plan that made the write already accounts for them.
+	Applier Source = "applier"
 )
 
 // ChangeEvent is one change to one mirror row, as published to Kafka: the value
@@ -76,7 +81,7 @@ func (e ChangeEvent) Validate() error {
 		errs = append(errs, errors.New("gid is empty"))
 	}
 	switch e.Source {
-	case Bulk, Webhook, Reconcile:
+	case Bulk, Webhook, Reconcile, Applier:
 	default:
 		errs = append(errs, fmt.Errorf("unknown source %q", e.Source))
 	}

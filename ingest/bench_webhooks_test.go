@@ -66,9 +66,15 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		// The service's log keeps only the relay's and the processor's batch
 		// lines, for the stages.
 		batches := &relayBatches{}
+		// The processor's defaults, or SHOPSYNC_BENCH_WEBHOOK_BATCH and
+		// SHOPSYNC_BENCH_WEBHOOK_WORKERS to compare others.
+		pcfg := webhooks.DefaultProcessorConfig()
+		pcfg.BatchSize = envInt(b, "SHOPSYNC_BENCH_WEBHOOK_BATCH", pcfg.BatchSize)
+		pcfg.Workers = envInt(b, "SHOPSYNC_BENCH_WEBHOOK_WORKERS", pcfg.Workers)
+		b.Logf("processor: batches of %d, %d workers", pcfg.BatchSize, pcfg.Workers)
 		svc, err := ingest.New(pool, ingest.Config{
 			Stores: []ingest.Store{{Domain: store, Client: c, WebhookSecrets: []string{secret}}},
-			Listen: "127.0.0.1:0", Relay: &relay, Logger: slog.New(batches.handler()),
+			Listen: "127.0.0.1:0", Relay: &relay, Logger: slog.New(batches.handler()), Processor: pcfg,
 		})
 		require.NoError(b, err)
 		sctx, stop := context.WithCancel(ctx)

@@ -45,26 +45,43 @@ func NewProcessor(pool *pgxpool.Pool, applier Applier, cfg ProcessorConfig) (*Pr
 	return &Processor{pool: pool, applier: applier, cfg: cfg, log: log, backoff: map[string]time.Time{}}, nil
 }
 
-// Run applies deliveries until ctx is done, then returns nil once the batch
-// in flight is rolled back or committed. It wakes on a notification of a new
+// Run applies deliveries until ctx is done, then returns nil once the
+// batches in flight are rolled back or committed. Each of Workers loops
+// claims and applies batches; each wakes on a notification of a new
 // delivery, when a failed one's retry falls due, and every PollInterval.
 // Database failures are logged and retried at the poll interval: Run only
 // ends with ctx.
 func (p *Processor) Run(ctx context.Context) error {
-	wake := make(chan struct{}, 1)
-	listening := make(chan struct{})
-	go func() {
-		defer close(listening)
-		p.listen(ctx, wake)
-	}()
-	defer func() { <-listening }()
+	wakes := make([]chan struct{}, max(p.cfg.Workers, 1))
+	for i := range wakes {
+		wakes[i] = make(chan struct{}, 1)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		p.listen(ctx, func() {
+			for _, w := range wakes {
+				select {
+				case w <- struct{}{}:
+				default: // a wake-up is pending already
+				}
+			}
+		})
+	})
+	for _, w := range wakes {
+		wg.Go(func() { p.loop(ctx, w) })
+	}
+	wg.Wait()
+	return nil
+}
 
+// loop is one worker of Run.
+func (p *Processor) loop(ctx context.Context, wake <-chan struct{}) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
 		n, err := p.ProcessBatch(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
 		wait := p.cfg.PollInterval
 		switch {
@@ -80,7 +97,7 @@ func (p *Processor) Run(ctx context.Context) error {
 		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-wake:
 		case <-timer.C:
 		}
@@ -90,13 +107,7 @@ func (p *Processor) Run(ctx context.Context) error {
 // listen turns notifications of new deliveries into wake-ups, on a
 // connection of its own (a LISTEN holds its session), reconnecting after a
 // failure; meanwhile Run polls.
-func (p *Processor) listen(ctx context.Context, wake chan<- struct{}) {
-	signal := func() {
-		select {
-		case wake <- struct{}{}:
-		default: // a wake-up is pending already
-		}
-	}
+func (p *Processor) listen(ctx context.Context, signal func()) {
 	for ctx.Err() == nil {
 		err := p.listenOnce(ctx, signal)
 		if ctx.Err() != nil {

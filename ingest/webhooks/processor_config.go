@@ -11,6 +11,12 @@ import (
 type ProcessorConfig struct {
 	// BatchSize is how many deliveries one transaction claims and applies.
 	BatchSize int
+	// Workers is how many batches one Processor claims and applies at
+	// once (0 is 1). A mirror table's writers take turns (its advisory
+	// lock, held to the commit), but a second worker claims and prepares
+	// its batch, and applies batches of other tables or stores, while the
+	// first holds the lock.
+	Workers int
 	// PollInterval is how often the inbox is looked at when no notification
 	// came: the fallback for a lost LISTEN connection or a delivery stored
 	// by something that does not notify.
@@ -28,10 +34,10 @@ type ProcessorConfig struct {
 	Metrics *Metrics
 }
 
-// DefaultProcessorConfig is batches of 500, a 1 s poll, DefaultRetryPolicy
-// and retries without end.
+// DefaultProcessorConfig is batches of 500, two workers, a 1 s poll,
+// DefaultRetryPolicy and retries without end.
 func DefaultProcessorConfig() ProcessorConfig {
-	return ProcessorConfig{BatchSize: 500, PollInterval: time.Second, Retry: DefaultRetryPolicy()}
+	return ProcessorConfig{BatchSize: 500, Workers: 2, PollInterval: time.Second, Retry: DefaultRetryPolicy()}
 }
 
 // Validate reports a setting that cannot work, naming it.
@@ -42,6 +48,9 @@ func (c ProcessorConfig) Validate() error {
 	}
 	if c.PollInterval <= 0 {
 		errs = append(errs, fmt.Errorf("poll_interval must be positive, got %v", c.PollInterval))
+	}
+	if c.Workers < 0 {
+		errs = append(errs, fmt.Errorf("workers must not be negative, got %d", c.Workers))
 	}
 	if c.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("max_attempts must not be negative, got %d", c.MaxAttempts))

@@ -65,7 +65,7 @@ func (m *Mirror) ApplyMany(ctx context.Context, db DB, src events.Source, bs []B
 	if err := p.run(ctx, tx, src); err != nil {
 		return nil, fmt.Errorf("mirror apply: %w", err)
 	}
-	if p.changed {
+	if p.changed && !p.notified {
 		if err := notify(ctx, tx); err != nil {
 			return nil, fmt.Errorf("mirror apply: %w", err)
 		}

@@ -24,8 +24,9 @@ type applyPlan struct {
 	// items follow them.
 	variantsGone map[Ref]int // → owner
 
-	results [][]Result
-	changed bool // some change row was written: notify the relay
+	results  [][]Result
+	changed  bool // some change row was written: notify the relay
+	notified bool // the relay's notification is queued already (mergeGroup)
 
 	// lockKeys are the tables' advisory locks, until a statement took them.
 	lockKeys []string

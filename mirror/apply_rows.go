@@ -40,6 +40,9 @@ func (t *table) applyMergeSQL() string {
 	return s
 }
 
+// notifySQL is notify's statement, for a pipeline.
+const notifySQL = `SELECT pg_notify($1, '')`
+
 // mergeGroup merges one table's rows of one store in one statement and
 // hands each row's Result to every batch that held the row.
 func (p *applyPlan) mergeGroup(ctx context.Context, tx pgx.Tx, g *rowGroup, src events.Source) error {
@@ -58,6 +61,12 @@ func (p *applyPlan) mergeGroup(ctx context.Context, tx pgx.Tx, g *rowGroup, src 
 	if locking {
 		qb.Queue(lockTablesSQL, p.lockKeys)
 		p.lockKeys = nil
+		// The relay's notification too, before knowing whether a change
+		// row will be written: it is only delivered at commit, a needless
+		// one costs the relay one look at an empty outbox, and a round trip
+		// of its own after the writes delayed every webhook batch's commit.
+		qb.Queue(notifySQL, NotifyChannel)
+		p.notified = true
 	}
 	qb.Queue(probeSettingsSQL)
 	qb.Queue(g.t.applyMergeSQL(), g.store, string(src), nil, payload)
@@ -67,6 +76,9 @@ func (p *applyPlan) mergeGroup(ctx context.Context, tx pgx.Tx, g *rowGroup, src 
 	if locking {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("lock mirror tables: %w", err)
+		}
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("notify %s: %w", NotifyChannel, err)
 		}
 	}
 	if _, err := br.Exec(); err != nil {

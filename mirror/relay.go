@@ -92,8 +92,10 @@ func newWriter(cfg RelayConfig, tr *kafka.Transport) *kafka.Writer {
 // backoff, and logs the recovery; the outbox keeps every change meanwhile.
 //
 // While one batch is on its way to Kafka, the next is taken from the
-// outbox; it is published only after the first is acknowledged, and
-// dropped (its rows unlocked, still unpublished) if the first fails.
+// outbox (at once when the first was full, else as soon as a notification
+// says more changes committed); it is published only after the first is
+// acknowledged and committed, and dropped (its rows unlocked, still
+// unpublished) if the first fails.
 func (r *Relay) Run(ctx context.Context) error {
 	defer r.tr.CloseIdleConnections()
 	defer r.writer.Close()
@@ -132,6 +134,8 @@ func (r *Relay) Run(ctx context.Context) error {
 				if more {
 					// A failure to take shows again on the next round.
 					next, _ = r.take(ctx, cur.ids)
+				} else {
+					next = r.takeWhilePublishing(ctx, cur, wake, done)
 				}
 				if err = <-done; err != nil {
 					next.drop(ctx)
@@ -160,7 +164,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			failing = false
 		}
 		bo.Reset()
-		if more {
+		if more || next != nil {
 			continue
 		}
 		lag.refresh(ctx)
@@ -171,6 +175,30 @@ func (r *Relay) Run(ctx context.Context) error {
 		case <-poll.C:
 		}
 	}
+}
+
+// takeWhilePublishing waits for cur's publish to end (its result is left
+// in done) or for a notification of new changes, whichever comes first: on
+// a notification it takes the next batch meanwhile, so that changes
+// committed while cur was on its way wait for Kafka's acknowledgement of
+// cur, not for it and then a take of their own. A batch that found nothing
+// is dropped.
+func (r *Relay) takeWhilePublishing(ctx context.Context, cur *batch, wake <-chan struct{}, done chan error) *batch {
+	select {
+	case err := <-done:
+		done <- err // for the caller; done's buffer is free again
+		return nil
+	case <-wake:
+	}
+	next, err := r.take(ctx, cur.ids)
+	if err != nil { // shows again on the next round
+		return nil
+	}
+	if len(next.msgs) == 0 && next.taken == 0 {
+		next.drop(ctx)
+		return nil
+	}
+	return next
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/segmentio/kafka-go"
 
 	"github.com/shopsync/shopsync/schema/events"
@@ -16,19 +18,36 @@ import (
 // batch is changes taken from the outbox, encoded and waiting to be
 // published. Its transaction holds the rows' locks (FOR UPDATE) until
 // publish commits it, or drop rolls it back and leaves them unpublished.
+//
+// The transaction is run by hand on a connection of the pool rather than
+// through pgx.Tx, so that BEGIN goes in the take's pipeline and COMMIT in
+// the mark's: two round trips fewer per batch, each of which every change
+// of the batch, and of the batch behind it, waited for.
 type batch struct {
-	tx       pgx.Tx
-	taken    int // rows taken, including those held back
+	conn     *pgxpool.Conn // nil once committed or dropped
+	taken    int           // rows taken, including those held back
 	msgs     []kafka.Message
 	ids      []int64 // the rows of msgs
 	perTopic map[string]int
 	takenAt  time.Time // when take began: the changes' pick-up
 }
 
+// drop rolls the batch's transaction back and returns its connection; a
+// connection left in a transaction (the rollback failed) is closed by the
+// pool rather than reused.
 func (b *batch) drop(ctx context.Context) {
-	if b != nil {
-		_ = b.tx.Rollback(context.WithoutCancel(ctx))
+	if b != nil && b.conn != nil {
+		_, _ = b.conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		b.conn.Release()
+		b.conn = nil
 	}
+}
+
+// querier is what holdBack reads through: the batch's connection, or a
+// test's transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // outboxRow is one change_outbox row.
@@ -46,13 +65,14 @@ type outboxRow struct {
 // this relay's batch being published meanwhile.
 func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error) {
 	takenAt := time.Now()
-	tx, err := r.pool.Begin(ctx)
+	conn, err := r.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	b := &batch{conn: conn, perTopic: map[string]int{}, takenAt: takenAt}
 	defer func() {
 		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			b.drop(ctx)
 		}
 	}()
 	// Taking the oldest changes must be an ordered index scan that stops
@@ -62,15 +82,20 @@ func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error
 	// primary key from changes published long ago. Bitmap scans, sorts and
 	// sequential scans are off for this transaction, and the scan starts at
 	// the oldest unpublished change, found on the partial index of those.
-	// The settings and the read go in one round trip (a pipeline).
+	// BEGIN, the settings and the read go in one round trip (a pipeline).
 	qb := &pgx.Batch{}
+	qb.Queue("BEGIN")
 	qb.Queue(`SELECT set_config('enable_bitmapscan', 'off', true),
 		set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`)
 	qb.Queue(`SELECT id, store, resource, gid, operation, before, after, version, source, created_at
 		FROM change_outbox
 		WHERE published_at IS NULL AND id >= (SELECT min(id) FROM change_outbox WHERE published_at IS NULL)
 		ORDER BY id LIMIT ` + strconv.Itoa(r.cfg.BatchSize) + ` FOR UPDATE SKIP LOCKED`)
-	br := tx.SendBatch(ctx, qb)
+	br := conn.SendBatch(ctx, qb)
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
 	if _, err := br.Exec(); err != nil {
 		_ = br.Close()
 		return nil, fmt.Errorf("read outbox: %w", err)
@@ -99,11 +124,11 @@ func (r *Relay) take(ctx context.Context, inflight []int64) (_ *batch, err error
 	}
 	send := taken
 	if len(taken) > 0 {
-		if send, err = holdBack(ctx, tx, taken, inflight); err != nil {
+		if send, err = holdBack(ctx, conn, taken, inflight); err != nil {
 			return nil, err
 		}
 	}
-	b := &batch{tx: tx, taken: len(taken), perTopic: map[string]int{}, takenAt: takenAt}
+	b.taken = len(taken)
 	for _, o := range send {
 		e := events.ChangeEvent{
 			ID: o.id, Store: o.store, Resource: events.Resource(o.resource), GID: o.gid,
@@ -137,16 +162,35 @@ func (r *Relay) publish(ctx context.Context, b *batch) error {
 			return fmt.Errorf("publish %d changes to kafka: %w", len(b.msgs), err)
 		}
 		acked = time.Now()
-		// statement_timestamp(), not now() (the batch's start, before it
-		// waited for the batch ahead of it and for Kafka): published_at is
-		// when Kafka acknowledged the change.
-		if _, err := b.tx.Exec(ctx, `UPDATE change_outbox SET published_at = statement_timestamp() WHERE id = ANY($1)`, b.ids); err != nil {
-			return fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(b.ids), err)
+	}
+	// The mark and COMMIT in one round trip. statement_timestamp(), not
+	// now() (the batch's start, before it waited for the batch ahead of it
+	// and for Kafka): published_at is when Kafka acknowledged the change.
+	qb := &pgx.Batch{}
+	if len(b.ids) > 0 {
+		qb.Queue(`UPDATE change_outbox SET published_at = statement_timestamp() WHERE id = ANY($1)`, b.ids)
+	}
+	qb.Queue("COMMIT")
+	br := b.conn.SendBatch(ctx, qb)
+	var tag pgconn.CommandTag
+	var err error
+	for range qb.Len() {
+		if tag, err = br.Exec(); err != nil {
+			break
 		}
 	}
-	if err := b.tx.Commit(ctx); err != nil {
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && tag.String() != "COMMIT" {
+		// A transaction that failed earlier ends with ROLLBACK, not an error.
+		err = fmt.Errorf("transaction ended with %s", tag)
+	}
+	if err != nil {
 		return fmt.Errorf("mark %d changes published (kafka has them; they will be sent again): %w", len(b.ids), err)
 	}
+	b.conn.Release()
+	b.conn = nil
 	for topic, n := range b.perTopic {
 		r.m.publishedTo(topic, n)
 	}
@@ -176,7 +220,7 @@ func (r *Relay) publish(ctx context.Context, b *batch) error {
 // Usually no other transaction holds anything earlier: every unpublished
 // change up to the batch's last is in the batch or in flight, which one
 // count over the outbox's index shows, and the per-key check is skipped.
-func holdBack(ctx context.Context, tx pgx.Tx, taken []outboxRow, inflight []int64) ([]outboxRow, error) {
+func holdBack(ctx context.Context, tx querier, taken []outboxRow, inflight []int64) ([]outboxRow, error) {
 	ours := append([]int64(nil), inflight...)
 	for _, o := range taken {
 		ours = append(ours, o.id)

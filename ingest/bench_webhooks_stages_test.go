@@ -125,8 +125,11 @@ func (rb *relayBatches) of(id int64) (relayBatch, bool) {
 //
 // These add up to receipt-to-Kafka. Beside them, off the change's own path
 // but on the path of the relay's next batch: the relay's mark and commit
-// after the acknowledgement.
-func logStages(b *testing.B, pool *pgxpool.Pool, c *deliveryClocks, rb *relayBatches) {
+// after the acknowledgement. It returns the distribution of receipt to
+// Kafka's acknowledgement (the first six stages: shopsync's path, where the
+// last, ack to consumer, is Kafka's and the consumer's), sorted.
+
+func logStages(b *testing.B, pool *pgxpool.Pool, c *deliveryClocks, rb *relayBatches) (toAck []time.Duration) {
 	b.Helper()
 	rows, err := pool.Query(context.Background(), `SELECT d.webhook_id, o.id, o.created_at, d.processed_at
 		FROM webhook_deliveries d JOIN change_outbox o ON o.gid = d.payload->>'admin_graphql_api_id'
@@ -152,6 +155,7 @@ func logStages(b *testing.B, pool *pgxpool.Pool, c *deliveryClocks, rb *relayBat
 			rel.commit.Sub(rel.acked)} {
 			stages[s] = append(stages[s], d)
 		}
+		toAck = append(toAck, rel.acked.Sub(c.sent[i]))
 	}
 	require.NoError(b, rows.Err())
 	var line []string
@@ -177,6 +181,8 @@ func logStages(b *testing.B, pool *pgxpool.Pool, c *deliveryClocks, rb *relayBat
 		line = append(line, name+" p50 "+at(0.5).String()+" p99 "+at(0.99).String())
 	}
 	b.Logf("processor batches (%d): %s", len(rb.processor[0]), strings.Join(line, "; "))
+	slices.Sort(toAck)
+	return toAck
 }
 
 // cpuSpent is the CPU time used so far by this process (the service, the

@@ -7,3 +7,6 @@ func Render(file, match string, scoped bool) string {
 
 // ScopedKeysPerRun exposes how many keys one scoped statement plans at most.
 const ScopedKeysPerRun = scopedKeysPerRun
+
+// FullRunSettings exposes the settings of a full run's transaction.
+func FullRunSettings() [][2]string { return fullRunSettings("256MB") }

@@ -255,9 +255,9 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		// nested loop fed ten times the rows it was planned for runs a
 		// hundred times longer, while a hash join only builds a larger
 		// table.
-		b.Queue(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`).Exec(discard)
-		b.Queue(`SELECT set_config('work_mem', $1, true)`, p.workMem).Exec(discard)
-		b.Queue(`SELECT set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true)`).Exec(discard)
+		for _, kv := range fullRunSettings(p.workMem) {
+			b.Queue(`SELECT set_config($1, $2, true)`, kv[0], kv[1]).Exec(discard)
+		}
 	}
 	if scoped {
 		b.Queue(query("products_keys.sql", shape), args...).Exec(discard)
@@ -297,6 +297,13 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 	}
 	p.announce(ctx, conn, l.Destination, lr.Inserted) // notify.go
 	return lr, nil
+}
+
+// fullRunSettings are the settings of a full run's transaction, beside jit
+// off (planLink says why).
+func fullRunSettings(workMem string) [][2]string {
+	return [][2]string{{"plan_cache_mode", "force_custom_plan"}, {"work_mem", workMem},
+		{"enable_nestloop", "off"}, {"enable_mergejoin", "off"}}
 }
 
 func discard(pgconn.CommandTag) error { return nil }

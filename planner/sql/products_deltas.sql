@@ -70,7 +70,8 @@ pv AS MATERIALIZED (
 -- Twins in the paired product of the variants without a recorded one: by
 -- option values (unique within a product) when matching by handle, by key
 -- otherwise (products_match.sql made sure such a twin is in the pair). Looked up one by one: after the first plan, few variants lack a
--- recorded twin.
+-- recorded twin. The NOT EXISTS end in OFFSET 0 to stay lookups by index
+-- (products_match.sql, vres, says why).
 found AS (
     SELECT pv.gid AS source_gid, o.gid, o.price, o.compare_at_price, o.inventory_item_gid,
            o.sku IS DISTINCT FROM sv.sku OR o.barcode IS DISTINCT FROM sv.barcode
@@ -93,7 +94,8 @@ found AS (
               SELECT 1 FROM id_map c
               WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
                 AND c.source_gid <> pv.gid
-                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid))
+                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+              OFFSET 0)
 {{- else}}
           -- The one live destination variant with the key, unless another
           -- live source variant has recorded it.
@@ -101,12 +103,14 @@ found AS (
           AND NOT EXISTS (
               SELECT 1 FROM variants d2
               WHERE d2.store = $3 AND d2.{{.Match}} = sv.{{.Match}} AND d2.deleted_at IS NULL
-                AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> o.gid)
+                AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> o.gid
+              OFFSET 0)
           AND NOT EXISTS (
               SELECT 1 FROM id_map c
               WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
                 AND c.source_gid <> pv.gid
-                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid))
+                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+              OFFSET 0)
 {{- end}}
         LIMIT 1
     ) o

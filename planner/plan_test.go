@@ -223,6 +223,20 @@ func TestInventory(t *testing.T) {
 			require.Equal(t, float64(5), ds[0].Desired["change_from"])
 			require.NotNil(t, ds[0].PlannedVersion)
 			require.Equal(t, float64(3), ds[1].Desired["change_from"])
+
+			// A set refused as stale asks for a read of the destination's
+			// level (-1): nothing is planned for the level until the read
+			// confirms the mirror, whatever the mode.
+			f.exec(`INSERT INTO inventory_reads (store, inventory_item_gid, location_gid, observed_version)
+				VALUES ($1, $2, $3, -1)`, dst, gid("InventoryItem", "902"), gid("Location", "91"))
+			f.plan()
+			ds = f.pending()
+			require.Len(t, ds, 1, "the set of a level waiting for its read is not planned: %s", describe(ds))
+			require.Equal(t, gid("InventoryItem", "101")+" "+gid("Location", "91"), ds[0].Key)
+			f.exec(`UPDATE inventory_reads r SET observed_version = l.version FROM inventory_levels l
+				WHERE l.store = r.store AND l.inventory_item_gid = r.inventory_item_gid AND l.location_gid = r.location_gid`)
+			f.plan()
+			require.Len(t, f.pending(), 2, "planned again once the read confirmed the level")
 		})
 	}
 }

@@ -85,7 +85,13 @@ links:
 // products (deterministically, from seed), the destinations empty but for a
 // location each.
 func demoShops(listen string, products int, seed int64, log *slog.Logger) (*fakeshop.Server, fakeshop.SeedStats, error) {
-	srv := fakeshop.New(fakeshop.Options{Logger: log})
+	// Filling two destinations makes ~28 webhooks per product created (the
+	// product, and its variants' items and levels), faster than one
+	// receiver on a small machine takes them in: Shopify keeps every
+	// delivery, so the demo's emulator holds up to 300,000 per shop (a few
+	// hundred MB at most) rather than its default 10,000, and delivers 16 at
+	// a time per shop, as Shopify delivers many at once.
+	srv := fakeshop.New(fakeshop.Options{Logger: log, Webhooks: fakeshop.WebhookOptions{QueueSize: 300_000, Workers: 16}})
 	src := srv.AddShop(fakeshop.ShopConfig{Name: demoSource, Plan: cost.Plus})
 	stats, err := fakeshop.Seed(src, fakeshop.SeedConfig{Seed: shopSeed(seed, demoSource), Products: products})
 	if err != nil {

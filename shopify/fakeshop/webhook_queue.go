@@ -31,14 +31,16 @@ type shopQueue struct {
 	d    *webhookDispatcher
 	shop *Shop
 
-	mu      sync.Mutex
-	cond    sync.Cond // signalled when ready grows or the queue closes
-	ready   []*delivery
-	held    []*delivery
-	timers  map[*time.Timer]*delivery // nil value: a reorder-window timer
-	count   int                       // unfinished deliveries of this shop
-	started bool
-	closed  bool
+	mu     sync.Mutex
+	cond   sync.Cond // signalled when ready grows or the queue closes
+	ready  []*delivery
+	held   []*delivery
+	timers map[*time.Timer]*delivery // nil value: a reorder-window timer
+	count  int                       // unfinished deliveries of this shop
+	// overflowed counts the deliveries not queued because the queue was full.
+	overflowed int
+	started    bool
+	closed     bool
 }
 
 // admit queues a new delivery, applying the shop's webhook faults.
@@ -63,7 +65,13 @@ func (q *shopQueue) admit(dl *delivery) {
 	}
 	if q.count+len(items) > q.d.opts.QueueSize {
 		st.overflowed.Add(1)
-		q.d.log.Warn("fakeshop webhooks: queue full, delivery not queued", "shop", q.shop.name, "topic", dl.topic, "queue_size", q.d.opts.QueueSize)
+		q.overflowed++
+		// Said once, then once per thousand: a receiver that falls behind
+		// loses thousands, and a line for each buried every other line.
+		if q.overflowed%1000 == 1 {
+			q.d.log.Warn("fakeshop webhooks: queue full, deliveries not queued", "shop", q.shop.name, "topic", dl.topic,
+				"queue_size", q.d.opts.QueueSize, "not_queued_so_far", q.overflowed)
+		}
 		return
 	}
 	q.count += len(items)

@@ -46,6 +46,12 @@ import (
 //
 //	BENCH ingest_webhook_baseline_kafka_round_trip_p99_ms
 //	BENCH ingest_webhook_baseline_kafka_round_trip_p50_ms
+//
+// and during the run, bare messages at a tenth of the rate on a topic of
+// their own, Kafka's round trip under the run's own load:
+//
+//	BENCH ingest_webhook_during_kafka_round_trip_p99_ms
+//	BENCH ingest_webhook_during_kafka_round_trip_p50_ms
 func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 	rate := envInt(b, "SHOPSYNC_BENCH_WEBHOOK_RATE", 1000)
 	seconds := envInt(b, "SHOPSYNC_BENCH_WEBHOOK_SECONDS", 10)
@@ -137,6 +143,13 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 				}
 			})
 		}
+		// A tenth of the rate of bare messages through Kafka meanwhile, on a
+		// topic of its own: Kafka's round trip under the run's own load
+		// (the baseline below runs after the service stopped, on a quieter
+		// machine).
+		probeRate := max(rate/10, 1)
+		probe := make(chan []time.Duration, 1)
+		go func() { probe <- kafkaRoundTrip(b, bs, probeRate, probeRate*seconds) }()
 		cpuFrom := cpuNow(b, pool)
 		start := time.Now()
 		interval := time.Second / time.Duration(rate)
@@ -170,6 +183,7 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 			time.Sleep(20 * time.Millisecond) // polling the consumer's count
 		}
 		cpuTo := cpuNow(b, pool)
+		during := <-probe
 		cons.close()
 		stop()
 		require.NoError(b, <-done)
@@ -188,6 +202,9 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		fmt.Printf("BENCH ingest_webhook_sustained_per_s %.0f deliveries/s\n", sustained)
 		fmt.Printf("BENCH ingest_webhook_baseline_kafka_round_trip_p99_ms %.1f ms\n", ms(bp(0.99)))
 		fmt.Printf("BENCH ingest_webhook_baseline_kafka_round_trip_p50_ms %.1f ms\n", ms(bp(0.50)))
+		dp := func(q float64) time.Duration { return during[int(q*float64(len(during)-1))] }
+		fmt.Printf("BENCH ingest_webhook_during_kafka_round_trip_p99_ms %.1f ms\n", ms(dp(0.99)))
+		fmt.Printf("BENCH ingest_webhook_during_kafka_round_trip_p50_ms %.1f ms\n", ms(dp(0.50)))
 		if len(toAck) > 0 {
 			// shopsync's own path, up to Kafka's acknowledgement of the
 			// relay's produce (the consumer's fetch after it is Kafka's).

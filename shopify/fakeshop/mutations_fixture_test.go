@@ -52,6 +52,20 @@ func (m *mutShop) topics() []string {
 	return out
 }
 
+// connected returns the available quantity each inventory_levels/connect
+// announced since the last topics call carries.
+func (m *mutShop) connected() []int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := []int{}
+	for _, c := range m.changes {
+		if l, ok := c.Resource.(*InventoryLevel); ok && c.Topic == TopicInventoryLevelsConnect {
+			out = append(out, l.Quantities[QtyAvailable])
+		}
+	}
+	return out
+}
+
 // do runs a GraphQL operation and fails on GraphQL errors.
 func (m *mutShop) do(t *testing.T, q string, vars map[string]any) map[string]any {
 	t.Helper()

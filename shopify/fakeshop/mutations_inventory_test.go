@@ -218,6 +218,9 @@ func TestInventoryActivate(t *testing.T) {
 	require.Empty(t, userErrs(p))
 	require.Equal(t, st, dig(p, "inventoryLevel", "location", "id"))
 	require.Equal(t, float64(9), dig(p, "inventoryLevel", "quantities", 0, "quantity"))
+	// The connect webhook carries the level as the mutation left it, not the
+	// zero it held for an instant inside it.
+	require.Equal(t, []int{9}, m.connected())
 	require.Equal(t, []string{TopicInventoryLevelsConnect, TopicInventoryLevelsUpdate}, m.topics())
 	require.Equal(t, float64(9), levelQuantities(t, m, vs[0].InventoryItemID, m.store.ID)["available"])
 

@@ -70,6 +70,7 @@ func TestProductSetCreatesThenReplacesVariants(t *testing.T) {
 	require.Nil(t, p["productSetOperation"], "synchronous by default")
 	productID := dig(p, "product", "id")
 	require.Equal(t, "trail-shoe", dig(p, "product", "handle"))
+	require.Equal(t, []int{5, 3}, m.connected(), "each connect carries the available quantity the mutation left (S: available 5, M: on_hand 3)")
 	require.Equal(t, []string{TopicInventoryItemsCreate, TopicInventoryLevelsConnect, TopicInventoryLevelsUpdate,
 		TopicInventoryItemsCreate, TopicInventoryLevelsConnect, TopicInventoryLevelsUpdate, TopicProductsCreate}, m.topics())
 

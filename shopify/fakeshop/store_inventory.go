@@ -234,10 +234,10 @@ func (s *Shop) ActivateInventory(itemID, locationID int64, available, onHand *in
 			return &UserError{Field: []string{"locationId"}, Message: "Location does not exist"}
 		}
 		l := t.level(itemID, locationID)
-		if l == nil {
+		connected := l == nil
+		if connected {
 			l = &InventoryLevel{ID: nextID(), ItemID: itemID, LocationID: locationID, Quantities: map[string]int{}, CreatedAt: t.now, UpdatedAt: t.now}
 			t.putLevel(l)
-			t.emit(TopicInventoryLevelsConnect, l)
 		}
 		changed := false
 		if onHand != nil {
@@ -250,6 +250,13 @@ func (s *Shop) ActivateInventory(itemID, locationID int64, available, onHand *in
 		}
 		if changed {
 			t.putLevel(l)
+		}
+		// The connect webhook carries the level as the mutation left it,
+		// quantities given included (stock in store_products.go says why).
+		if connected {
+			t.emit(TopicInventoryLevelsConnect, l)
+		}
+		if changed {
 			t.emit(TopicInventoryLevelsUpdate, l)
 		}
 		out = l

@@ -224,16 +224,22 @@ func mergeOptionValues(opts []ProductOption, variants []VariantInput) []ProductO
 	return out
 }
 
-// stock activates item at a location if needed and sets one quantity.
+// stock activates item at a location if needed and sets one quantity. The
+// connect webhook of a level created here carries the quantity the mutation
+// left (its payload is the level as of the mutation, like every webhook's),
+// not the zero it held for an instant inside it: a zero there would move a
+// receiver's stock backwards within the same second.
 func (t *tx) stock(itemID int64, q LocationQuantity) {
 	l := t.level(itemID, q.LocationID)
-	if l == nil {
+	connected := l == nil
+	if connected {
 		l = &InventoryLevel{ID: nextID(), ItemID: itemID, LocationID: q.LocationID, Quantities: map[string]int{}, CreatedAt: t.now, UpdatedAt: t.now}
-		t.putLevel(l)
-		t.emit(TopicInventoryLevelsConnect, l)
 	}
 	nl := setQuantity(l, q.Name, q.Quantity, t.now)
 	t.putLevel(nl)
+	if connected {
+		t.emit(TopicInventoryLevelsConnect, nl)
+	}
 	t.emit(TopicInventoryLevelsUpdate, nl)
 }
 

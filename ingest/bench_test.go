@@ -118,6 +118,7 @@ func BenchmarkSnapshot1MVariants(b *testing.B) {
 		ours := load + commit
 		oursRate := float64(records) / ours.Seconds()
 		b.ReportMetric(rate, "records/s")
+		fmt.Printf("BENCH ingest_snapshot_variants %d variants\n", stats.Variants)
 		fmt.Printf("BENCH ingest_snapshot_1m_variants_seconds %.1f s\n", took.Seconds())
 		fmt.Printf("BENCH ingest_snapshot_rows_per_s %.0f records/s\n", rate)
 		fmt.Printf("BENCH ingest_snapshot_vs_raw_copy_ratio %.2f ratio\n", rate/rawRate)
@@ -128,6 +129,7 @@ func BenchmarkSnapshot1MVariants(b *testing.B) {
 		fmt.Printf("BENCH ingest_snapshot_ours_seconds %.1f s\n", ours.Seconds())
 		fmt.Printf("BENCH ingest_snapshot_ours_rows_per_s %.0f records/s\n", oursRate)
 		fmt.Printf("BENCH ingest_snapshot_ours_vs_raw_copy_ratio %.2f ratio\n", oursRate/rawRate)
+		fmt.Printf("BENCH ingest_snapshot_load_average %s load\n", testdb.LoadAverage())
 		b.Logf("%d variants: %d bulk records in %s end to end (%d mirror changes): fakeshop's export %s, download+join+staging %s, commit %s; raw COPY of the same records %s (%.0f records/s)",
 			stats.Variants, records, took.Round(time.Millisecond), res[0].Stats.Changed, export.Round(time.Millisecond),
 			load.Round(time.Millisecond), commit.Round(time.Millisecond), rawTook.Round(time.Millisecond), rawRate)

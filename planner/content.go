@@ -49,7 +49,7 @@ func (p *Planner) planContentOf(ctx context.Context, linkID int64, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{RunID: newRunID(KindFull), Kind: KindFull, DryRun: opts.DryRun}
+	res := &Result{RunID: newRunID(KindContent), Kind: KindContent, DryRun: opts.DryRun}
 	lr, err := p.planContent(ctx, res.RunID, l, opts)
 	if err != nil {
 		return nil, err

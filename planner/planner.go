@@ -19,8 +19,9 @@ import (
 // The kinds of plan run, the values of shopsync_planner_plan_seconds's kind
 // label.
 const (
-	KindFull = "full" // every key of every enabled link (or of one destination)
-	KindKeys = "keys" // a few keys of one link
+	KindFull    = "full"    // every key of every enabled link (or of one destination)
+	KindKeys    = "keys"    // a few keys of one link
+	KindContent = "content" // the content family of one link, alone (content_events.go)
 )
 
 // familyResources are the plan_deltas resources the products family plans,

@@ -8,7 +8,7 @@ import (
 // Result is what one plan run did.
 type Result struct {
 	RunID    string        `json:"run_id"`
-	Kind     string        `json:"kind"` // KindFull or KindKeys
+	Kind     string        `json:"kind"` // KindFull, KindKeys or KindContent
 	DryRun   bool          `json:"dry_run"`
 	Duration time.Duration `json:"duration_ns"`
 	Links    []LinkResult  `json:"links"`

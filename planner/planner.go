@@ -260,9 +260,15 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 			b.Queue(`SELECT set_config($1, $2, true)`, kv[0], kv[1]).Exec(discard)
 		}
 	}
-	if scoped {
+	if scoped || shape.Match != "handle" {
+		// One statement: matching by SKU or barcode, the match step joins
+		// every source variant to its recorded twin, and the deltas reuse
+		// that join rather than doing it again (a third of a full run).
 		b.Queue(query("products_keys.sql", shape), args...).Exec(discard)
 	} else {
+		// Matching by handle, the match step pairs products only; the deltas
+		// are planned on the pairs' statistics.
+
 		b.Queue(query("products_match.sql", shape), args...).Exec(discard)
 		b.Queue(`ANALYZE plan_work`).Exec(discard)
 		b.Queue(query("products_deltas.sql", shape), args...).Exec(discard)

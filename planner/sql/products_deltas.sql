@@ -6,6 +6,10 @@
 --   plan_stage_pairs      variant pairs matched by key, to record in id_map
 --   plan_stage_scope      (scoped runs) the keys the run answers for
 --
+-- Run alone, after products_match.sql, only when matching by handle: matching
+-- by SKU or barcode its variant comparison (vd) reads the match step's vres,
+-- so it runs inside products_keys.sql.
+--
 -- A text/template like products_match.sql: .Match and .Scoped.
 -- $1 link id, $2 source store, $3 destination store, $4 product keys.
 {{define "l_cte"}}l AS MATERIALIZED (
@@ -35,125 +39,122 @@
     WHERE k.id = $1
 ),
 {{- end}}
-{{define "deltas_ctes"}}-- Every live source variant beside its recorded twin, compared: the narrow
--- pass, with only the columns every variant needs (the wide ones are read
--- again for the products that differ). Fenced (OFFSET 0) so that PostgreSQL
--- plans this join over the base tables on their statistics: it hashes id_map
--- and the destination's variants and streams the source's, rather than
--- trusting an estimate of the pairs.
+{{define "deltas_ctes"}}-- The link's price rule, evaluated once per distinct amount of the run's
+-- source variants rather than once per variant (prices repeat; the rule's
+-- arithmetic is what costs). Read from the variants table, so that its size
+-- is estimated from the table's statistics and the joins below hash it, not
+-- the variants.
+amounts AS MATERIALIZED (
+    SELECT a.amount,
+           shopsync_price(a.amount, l.currency_factor, l.price_multiplier, l.price_offset, l.round_to) AS price,
+           shopsync_compare_at_price(a.amount, l.compare_at_mode, l.currency_factor,
+                                     l.price_multiplier, l.price_offset, l.round_to) AS compare_at
+    FROM (
+        SELECT v.price AS amount FROM variants v
+        WHERE v.store = $2 AND v.deleted_at IS NULL{{template "scoped_variants" .}}
+        UNION
+        SELECT v.compare_at_price FROM variants v
+        WHERE v.store = $2 AND v.deleted_at IS NULL AND v.compare_at_price IS NOT NULL{{template "scoped_variants" .}}
+    ) a
+    CROSS JOIN l
+),
+-- Every live source variant beside its recorded twin, compared, after the
+-- price rule. Its own columns come along, for the variant sets built below.
+{{- if eq .Match "handle"}}
+-- Fenced (OFFSET 0) so that PostgreSQL plans this join over the base tables
+-- on their statistics: it hashes id_map and the destination's variants and
+-- streams the source's, rather than trusting an estimate of the pairs.
 vd AS (
-    SELECT v.gid, v.product_gid, v.price, v.compare_at_price, v.position, v.inventory_item_gid,
+    SELECT v.gid, v.product_gid, v.sku, v.barcode, v.position, v.options, v.inventory_policy, v.taxable,
+           v.inventory_item_gid, a.price, ac.compare_at AS compare_at_price,
            d.gid AS mapped, d.product_gid AS m_product, d.price AS d_price,
            d.compare_at_price AS d_compare_at_price, d.inventory_item_gid AS d_item,
            d.sku IS DISTINCT FROM v.sku OR d.barcode IS DISTINCT FROM v.barcode
            OR d.position <> v.position OR d.inventory_policy IS DISTINCT FROM v.inventory_policy
            OR d.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND d.options <> v.options) AS d_differs
     FROM variants v
+    JOIN amounts a ON a.amount = v.price
+    LEFT JOIN amounts ac ON ac.amount = v.compare_at_price
     LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'variant' AND m.source_gid = v.gid
     LEFT JOIN variants d ON d.store = $3 AND d.gid = m.destination_gid AND d.deleted_at IS NULL
-    WHERE v.store = $2 AND v.deleted_at IS NULL
-    {{- if .Scoped}}
-      AND v.product_gid IN (SELECT p.gid FROM products p WHERE p.store = $2 AND p.{{.ProductKey}} = ANY($4::text[]))
-    {{- end}}
+    WHERE v.store = $2 AND v.deleted_at IS NULL{{template "scoped_variants" .}}
     OFFSET 0
 ),
--- Live source variants of the live pairs, with their recorded twin in the
--- paired destination product if they have one (most do).
-pv AS MATERIALIZED (
-    SELECT r.key, r.dgid AS dprod, v.gid, v.price, v.compare_at_price, v.position, v.inventory_item_gid,
-           CASE WHEN v.m_product = r.dgid THEN v.mapped END AS mapped,
-           v.d_price, v.d_compare_at_price, v.d_item, v.d_differs
-    FROM pairs r
-    JOIN vd v ON v.product_gid = r.sgid
-    WHERE r.live
-),
--- Twins in the paired product of the variants without a recorded one: by
--- option values (unique within a product) when matching by handle, by key
--- otherwise (products_match.sql made sure such a twin is in the pair). Looked up one by one: after the first plan, few variants lack a
--- recorded twin. The NOT EXISTS end in OFFSET 0 to stay lookups by index
--- (products_match.sql, vres, says why).
-found AS (
-    SELECT pv.gid AS source_gid, o.gid, o.price, o.compare_at_price, o.inventory_item_gid,
-           o.sku IS DISTINCT FROM sv.sku OR o.barcode IS DISTINCT FROM sv.barcode
-           OR o.position <> sv.position OR o.inventory_policy IS DISTINCT FROM sv.inventory_policy
-           OR o.taxable <> sv.taxable OR ((SELECT f_options FROM l) = 'sync' AND o.options <> sv.options) AS differs
-    FROM pv
-    -- The variant's own columns (pv carries only what every variant needs).
-    CROSS JOIN LATERAL (
-        SELECT s.sku, s.barcode, s.position, s.options, s.inventory_policy, s.taxable
-        FROM variants s WHERE s.store = $2 AND s.gid = pv.gid
-    ) sv
-    CROSS JOIN LATERAL (
-        SELECT o.gid, o.sku, o.barcode, o.price, o.compare_at_price, o.position, o.options,
-               o.inventory_policy, o.taxable, o.inventory_item_gid
-        FROM variants o
-        WHERE o.store = $3 AND o.product_gid = pv.dprod AND o.deleted_at IS NULL
-{{- if eq .Match "handle"}}
-          AND o.options = sv.options
-          AND NOT EXISTS (
-              SELECT 1 FROM id_map c
-              WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
-                AND c.source_gid <> pv.gid
-                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
-              OFFSET 0)
 {{- else}}
-          -- The one live destination variant with the key, unless another
-          -- live source variant has recorded it.
-          AND o.{{.Match}} = sv.{{.Match}} AND o.{{.Match}} IS NOT NULL AND o.{{.Match}} <> ''
-          AND NOT EXISTS (
-              SELECT 1 FROM variants d2
-              WHERE d2.store = $3 AND d2.{{.Match}} = sv.{{.Match}} AND d2.deleted_at IS NULL
-                AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> o.gid
-              OFFSET 0)
-          AND NOT EXISTS (
-              SELECT 1 FROM id_map c
-              WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
-                AND c.source_gid <> pv.gid
-                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
-              OFFSET 0)
+-- Matching by {{.Match}}, the match step's vres joined every source variant to
+-- its recorded twin already, with both sides' columns: this statement is
+-- products_keys.sql, the two steps in one.
+vd AS (
+    SELECT v.gid, v.product_gid, v.sku, v.barcode, v.position, v.options, v.inventory_policy, v.taxable,
+           v.inventory_item_gid, a.price, ac.compare_at AS compare_at_price,
+           v.mapped, v.m_product, v.d_price, v.d_compare_at_price, v.d_item,
+           v.d_sku IS DISTINCT FROM v.sku OR v.d_barcode IS DISTINCT FROM v.barcode
+           OR v.d_position <> v.position OR v.d_inventory_policy IS DISTINCT FROM v.inventory_policy
+           OR v.d_taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND v.d_options <> v.options) AS d_differs
+    FROM vres v
+    JOIN amounts a ON a.amount = v.price
+    LEFT JOIN amounts ac ON ac.amount = v.compare_at_price
+    WHERE v.live
+),
 {{- end}}
-        LIMIT 1
-    ) o
-    WHERE pv.mapped IS NULL AND pv.dprod IS NOT NULL
-),
--- The link's price rule, evaluated once per distinct amount rather than once
--- per variant (prices repeat; the rule's arithmetic is what costs).
-amounts AS MATERIALIZED (
-    SELECT a.amount,
-           shopsync_price(a.amount, l.currency_factor, l.price_multiplier, l.price_offset, l.round_to) AS price,
-           shopsync_compare_at_price(a.amount, l.compare_at_mode, l.currency_factor,
-                                     l.price_multiplier, l.price_offset, l.round_to) AS compare_at
-    FROM (SELECT price AS amount FROM pv UNION SELECT compare_at_price FROM pv WHERE compare_at_price IS NOT NULL) a
-    CROSS JOIN l
-),
--- Every live source variant of a live pair beside its twin, after the price
--- rule.
+-- Every live source variant of a live pair beside its twin in the paired
+-- destination product: the recorded one if it is there (most), else the one
+-- found by option values (unique within a product) when matching by handle,
+-- by key otherwise (products_match.sql made sure such a twin is in the
+-- pair). The lookup runs only for the few variants without a recorded twin;
+-- its NOT EXISTS end in OFFSET 0 to stay lookups by index
+-- (products_match.sql, vres, says why). One pass, materialized once.
 vcmp AS MATERIALIZED (
     SELECT c.*,
            c.dgid IS NOT NULL AND (
                (c.price IS NOT NULL AND c.price <> c.d_price)
                OR c.compare_at_price IS DISTINCT FROM c.d_compare_at_price) AS price_diff
     FROM (
-        -- The variants with a recorded twin (most): compared in vd already.
-        SELECT pv.key, pv.gid, pv.position, pv.inventory_item_gid, true AS by_map,
-               a.price, ac.compare_at AS compare_at_price, pv.mapped AS dgid,
-               pv.d_price, pv.d_compare_at_price, pv.d_item, pv.d_differs AS other_diff
-        FROM pv
-        JOIN amounts a ON a.amount = pv.price
-        LEFT JOIN amounts ac ON ac.amount = pv.compare_at_price
-        WHERE pv.mapped IS NOT NULL
-        UNION ALL
-        -- The others beside the twins found for them, if any: joined apart,
-        -- so that found is joined to the few, not hashed against every
-        -- variant.
-        SELECT pv.key, pv.gid, pv.position, pv.inventory_item_gid, false,
-               a.price, ac.compare_at, f.gid,
-               f.price, f.compare_at_price, f.inventory_item_gid, coalesce(f.differs, false)
-        FROM pv
-        JOIN amounts a ON a.amount = pv.price
-        LEFT JOIN amounts ac ON ac.amount = pv.compare_at_price
-        LEFT JOIN found f ON f.source_gid = pv.gid
-        WHERE pv.mapped IS NULL
+        SELECT r.key, v.gid, v.sku, v.barcode, v.position, v.options, v.inventory_policy, v.taxable,
+               v.inventory_item_gid, v.price, v.compare_at_price, x.by_map,
+               CASE WHEN x.by_map THEN v.mapped ELSE o.gid END AS dgid,
+               CASE WHEN x.by_map THEN v.d_price ELSE o.price END AS d_price,
+               CASE WHEN x.by_map THEN v.d_compare_at_price ELSE o.compare_at_price END AS d_compare_at_price,
+               CASE WHEN x.by_map THEN v.d_item ELSE o.inventory_item_gid END AS d_item,
+               CASE WHEN x.by_map THEN v.d_differs ELSE coalesce(o.differs, false) END AS other_diff
+        FROM pairs r
+        JOIN vd v ON v.product_gid = r.sgid
+        CROSS JOIN LATERAL (SELECT coalesce(v.m_product = r.dgid, false) AS by_map) x
+        LEFT JOIN LATERAL (
+            SELECT o.gid, o.price, o.compare_at_price, o.inventory_item_gid,
+                   o.sku IS DISTINCT FROM v.sku OR o.barcode IS DISTINCT FROM v.barcode
+                   OR o.position <> v.position OR o.inventory_policy IS DISTINCT FROM v.inventory_policy
+                   OR o.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND o.options <> v.options) AS differs
+            FROM variants o
+            WHERE NOT x.by_map AND r.dgid IS NOT NULL
+              AND o.store = $3 AND o.product_gid = r.dgid AND o.deleted_at IS NULL
+{{- if eq .Match "handle"}}
+              AND o.options = v.options
+              AND NOT EXISTS (
+                  SELECT 1 FROM id_map c
+                  WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
+                    AND c.source_gid <> v.gid
+                    AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+                  OFFSET 0)
+{{- else}}
+              -- The one live destination variant with the key, unless another
+              -- live source variant has recorded it.
+              AND o.{{.Match}} = v.{{.Match}} AND o.{{.Match}} IS NOT NULL AND o.{{.Match}} <> ''
+              AND NOT EXISTS (
+                  SELECT 1 FROM variants d2
+                  WHERE d2.store = $3 AND d2.{{.Match}} = v.{{.Match}} AND d2.deleted_at IS NULL
+                    AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> o.gid
+                  OFFSET 0)
+              AND NOT EXISTS (
+                  SELECT 1 FROM id_map c
+                  WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
+                    AND c.source_gid <> v.gid
+                    AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+                  OFFSET 0)
+{{- end}}
+            LIMIT 1
+        ) o ON true
+        WHERE r.live
         -- A fence: each column above is computed once, not once per use.
         OFFSET 0
     ) c
@@ -220,19 +221,17 @@ pop AS MATERIALIZED (
 -- the rule leaves undefined has no price key.
 variant_sets AS (
     SELECT c.key, json_agg(CASE WHEN c.price IS NULL THEN json_build_object(
-               'gid', c.dgid, 'source_gid', c.gid, 'sku', v.sku, 'barcode', v.barcode,
+               'gid', c.dgid, 'source_gid', c.gid, 'sku', c.sku, 'barcode', c.barcode,
                'compare_at_price', c.compare_at_price::text,
-               'position', c.position, 'options', v.options,
-               'inventory_policy', v.inventory_policy, 'taxable', v.taxable)
+               'position', c.position, 'options', c.options,
+               'inventory_policy', c.inventory_policy, 'taxable', c.taxable)
            ELSE json_build_object(
-               'gid', c.dgid, 'source_gid', c.gid, 'sku', v.sku, 'barcode', v.barcode,
+               'gid', c.dgid, 'source_gid', c.gid, 'sku', c.sku, 'barcode', c.barcode,
                'price', c.price::text, 'compare_at_price', c.compare_at_price::text,
-               'position', c.position, 'options', v.options,
-               'inventory_policy', v.inventory_policy, 'taxable', v.taxable) END
+               'position', c.position, 'options', c.options,
+               'inventory_policy', c.inventory_policy, 'taxable', c.taxable) END
                ORDER BY c.position, c.gid) AS variants
     FROM vcmp c
-    -- The wide columns, read only for the products that need them.
-    JOIN variants v ON v.store = $2 AND v.gid = c.gid
     WHERE c.key IN (SELECT key FROM pop WHERE op IN ('create', 'update'))
     GROUP BY c.key
 ),
@@ -319,6 +318,11 @@ inventory_deltas AS (
       AND shopsync_inventory_settled($1, l.inventory_mode, $2, sl.inventory_item_gid, sl.location_gid, sl.version,
                                      $3, c.d_item, ll.destination_location_gid, dl.version, dl.available)
 ),
+{{- end}}
+{{define "scoped_variants"}}
+{{- if .Scoped}}
+      AND v.product_gid IN (SELECT p.gid FROM products p WHERE p.store = $2 AND p.{{.ProductKey}} = ANY($4::text[]))
+{{- end}}
 {{- end}}
 {{define "deltas_staged"}}-- Variant pairs found by key (not yet in id_map), recorded so that they hold
 -- when the keys change later.

@@ -6,11 +6,14 @@
 --   plan_stage_conflicts  the ambiguities found; their products are not planned
 --   plan_stage_pairs      product pairs matched by key, to record in id_map
 --
--- A full run takes two statements (this one and products_deltas.sql) so that
--- it can ANALYZE the pairs in between: PostgreSQL has no statistics for the
--- results of CTEs, and the variant-level joins of step 2 are only planned well
--- on real row counts. A scoped run takes one (products_keys.sql) built of the
--- same parts, for a few rows whose plan is made once.
+-- A full run matching by handle takes two statements (this one and
+-- products_deltas.sql) so that it can ANALYZE the pairs in between:
+-- PostgreSQL has no statistics for the results of CTEs, and the variant-level
+-- joins of step 2 are only planned well on real row counts. Matching by SKU or
+-- barcode, step 1 joins every variant to its twin already, and one statement
+-- (products_keys.sql, built of the same parts) lets step 2 reuse that join;
+-- a scoped run takes that one statement too, for a few rows whose plan is
+-- made once.
 --
 -- A text/template: .Match is the link's match key (handle, sku or barcode),
 -- .Scoped restricts the run to the product keys in $4. A scoped run decides
@@ -154,8 +157,13 @@ sp AS NOT MATERIALIZED (
 ),
 {{- end}}
 -- Source variants of the products, live and deleted.
+-- Their own columns come along for the deltas of a one-statement run
+-- (products_keys.sql), which compares each to its recorded twin here rather
+-- than joining the same tables again.
 sv AS (
-    SELECT v.gid, v.product_gid, v.{{.Match}} AS k, v.deleted_at IS NULL AS live
+    SELECT v.gid, v.product_gid, v.{{.Match}} AS k, v.deleted_at IS NULL AS live,
+           v.sku, v.barcode, v.position, v.options, v.inventory_policy, v.taxable, v.inventory_item_gid,
+           v.price, v.compare_at_price
     FROM variants v
     WHERE v.store = $2{{if .Scoped}} AND v.product_gid IN (SELECT gid FROM sp){{end}}
 ),
@@ -181,7 +189,10 @@ dst_dups AS (
 vres AS MATERIALIZED (
     SELECT v.*, coalesce(v.mapped, c.gid) AS dv, CASE WHEN v.mapped IS NOT NULL THEN v.m_product ELSE c.product_gid END AS dp
     FROM (
-        SELECT v.*, mv.gid AS mapped, mv.product_gid AS m_product
+        SELECT v.*, mv.gid AS mapped, mv.product_gid AS m_product,
+               mv.sku AS d_sku, mv.barcode AS d_barcode, mv.position AS d_position, mv.options AS d_options,
+               mv.inventory_policy AS d_inventory_policy, mv.taxable AS d_taxable, mv.price AS d_price,
+               mv.compare_at_price AS d_compare_at_price, mv.inventory_item_gid AS d_item
         FROM sv v
         LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'variant' AND m.source_gid = v.gid
         LEFT JOIN variants mv ON mv.store = $3 AND mv.gid = m.destination_gid AND mv.deleted_at IS NULL

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,11 +36,21 @@ import (
 // row, commit) → relay (NOTIFY, publish, acks=all) → the real broker →
 // consumer.
 //
-//	BENCH ingest_webhook_receipt_to_kafka_p99_ms
+//	BENCH ingest_webhook_receipt_to_kafka_p99_ms   to a consumer reading it
 //	BENCH ingest_webhook_receipt_to_kafka_p50_ms
 //	BENCH ingest_webhook_sustained_per_s   deliveries sent per second, all answered 200
 //	BENCH ingest_webhook_receipt_to_kafka_ack_p99_ms   to the relay's produce acknowledged
 //	BENCH ingest_webhook_receipt_to_kafka_ack_p50_ms
+//
+// Of the two, the issue's target (p99 receipt-to-Kafka under 50 ms) is read
+// against the _ack lines: with acks=all the broker has the change durably
+// once it acknowledges the produce, which is where shopsync's guarantee
+// ends. The consumer lines add the consumer's fetch (a long poll) and the
+// broker's fetch path, Kafka's and the reader's, whose own tail under the
+// run's load the during-run probe below shows (its p99 alone was 130 ms to
+// 1.5 s on this 2-core machine). Both keep their names and meanings from
+// earlier sessions, so their figures stay comparable; b.ReportMetric
+// reports both p99s.
 //
 // Baseline, in the same run: the same number of bare messages produced at
 // the same rate straight to Kafka and read back (kafkaRoundTrip):
@@ -58,6 +69,17 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 	bs := kafkaBrokers(b)
 	const store, secret = "webhook-bench.myshopify.com", "shpss_bench_secret"
 	ctx := context.Background()
+	// Profiler labels tell the pipeline's CPU from the harness's in a
+	// -cpuprofile of this benchmark (go tool pprof -tags, or -tagfocus
+	// part=pipeline): the senders, the measuring consumer and the Kafka
+	// probes run in this process too. Goroutines inherit their creator's
+	// labels, so everything the service starts is "pipeline"; the harness
+	// is "sender", "consumer", "probe" (Kafka during the run), "baseline"
+	// (Kafka after it) and "harness" (setup, pacing, stages); the
+	// runtime's own (GC workers) has none.
+	labelled := func(part string) context.Context { return pprof.WithLabels(ctx, pprof.Labels("part", part)) }
+	pprof.SetGoroutineLabels(labelled("harness"))
+	defer pprof.SetGoroutineLabels(ctx)
 
 	for b.Loop() {
 		pool := testdb.Postgres(b)
@@ -87,7 +109,10 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		require.NoError(b, err)
 		sctx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
-		go func() { done <- svc.Run(sctx) }()
+		go func() {
+			pprof.SetGoroutineLabels(pprof.WithLabels(sctx, pprof.Labels("part", "pipeline")))
+			done <- svc.Run(sctx)
+		}()
 		addr, ok := svc.Addr(ctx)
 		require.True(b, ok)
 
@@ -96,6 +121,7 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		clocks := newDeliveryClocks(n)
 		var mu sync.Mutex
 		latencies := make([]time.Duration, 0, n)
+		pprof.SetGoroutineLabels(labelled("consumer")) // for the readers consume starts
 		cons := consume(b, relay, func(e events.ChangeEvent, at time.Time) {
 			i := benchIndex(e.GID)
 			if i < 0 || i >= n || e.Operation != events.Create {
@@ -108,6 +134,7 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 				mu.Unlock()
 			}
 		})
+		pprof.SetGoroutineLabels(labelled("harness"))
 		// Let the consumer's readers reach the topics before timing.
 		warm(b, addr, store, secret, -1)
 
@@ -115,6 +142,15 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		// answers are slow (Shopify does not wait for one answer before the
 		// next delivery): with 64, answers of 70 ms held the rate under
 		// 1,000/s and the wait for a free sender went unmeasured.
+		//
+		// The deliveries are built and signed before timing: Shopify signs
+		// them on its own machines, and doing it here, in the senders, put
+		// the harness's HMAC and formatting on the same two cores as the
+		// pipeline it measures.
+		signed := make([]signedDelivery, n)
+		for i := range n {
+			signed[i] = signDelivery(store, secret, i)
+		}
 		const senderCount = 256
 		httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senderCount}}
 		var failures atomic.Int64
@@ -122,8 +158,9 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		var senders sync.WaitGroup
 		for range senderCount {
 			senders.Go(func() {
+				pprof.SetGoroutineLabels(labelled("sender"))
 				for i := range jobs {
-					req := benchDelivery(addr, store, secret, i)
+					req := signed[i].request(addr)
 					now := time.Now()
 					sent[i].Store(now.UnixNano())
 					clocks.sent[i] = now
@@ -149,7 +186,10 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		// machine).
 		probeRate := max(rate/10, 1)
 		probe := make(chan []time.Duration, 1)
-		go func() { probe <- kafkaRoundTrip(b, bs, probeRate, probeRate*seconds) }()
+		go func() {
+			pprof.SetGoroutineLabels(labelled("probe"))
+			probe <- kafkaRoundTrip(b, bs, probeRate, probeRate*seconds)
+		}()
 		cpuFrom := cpuNow(b, pool)
 		start := time.Now()
 		interval := time.Second / time.Duration(rate)
@@ -195,7 +235,9 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		slices.Sort(latencies)
 		p := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
 		sustained := float64(n) / sendTook.Seconds()
+		pprof.SetGoroutineLabels(labelled("baseline"))
 		base := kafkaRoundTrip(b, bs, rate, n)
+		pprof.SetGoroutineLabels(labelled("harness"))
 		bp := func(q float64) time.Duration { return base[int(q*float64(len(base)-1))] }
 		fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_p99_ms %.1f ms\n", ms(p(0.99)))
 		fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_p50_ms %.1f ms\n", ms(p(0.50)))
@@ -213,6 +255,9 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 			fmt.Printf("BENCH ingest_webhook_receipt_to_kafka_ack_p50_ms %.1f ms\n", ms(ap(0.50)))
 		}
 		b.ReportMetric(ms(p(0.99)), "p99-ms")
+		if len(toAck) > 0 {
+			b.ReportMetric(ms(toAck[int(0.99*float64(len(toAck)-1))]), "ack-p99-ms")
+		}
 		b.Logf("%d deliveries in %s: p50 %s, p90 %s, p99 %s, max %s", n, sendTook.Round(time.Millisecond),
 			p(0.5).Round(100*time.Microsecond), p(0.9).Round(100*time.Microsecond), p(0.99).Round(100*time.Microsecond), latencies[len(latencies)-1].Round(time.Millisecond))
 	}
@@ -232,13 +277,31 @@ func envInt(b *testing.B, name string, def int) int {
 // benchDelivery is delivery i: the stock of level i (a level of its own, so
 // that each delivery is one change event).
 func benchDelivery(addr, store, secret string, i int) *http.Request {
+	return signDelivery(store, secret, i).request(addr)
+}
+
+// signedDelivery is a delivery's body and headers, signed.
+type signedDelivery struct {
+	body   []byte
+	header http.Header
+}
+
+func signDelivery(store, secret string, i int) signedDelivery {
 	item := 1_000_000 + i
 	body := fmt.Appendf(nil, `{"inventory_item_id":%d,"location_id":7,"available":%d,"updated_at":"2026-01-01T00:00:00Z","admin_graphql_api_id":"gid://shopify/InventoryLevel/%d?inventory_item_id=%d"}`,
 		item, i%100, i+1, item)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+webhooks.Path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
 	webhook.Headers{Topic: "inventory_levels/update", HMAC: webhook.Sign([]byte(secret), body), ShopDomain: store,
-		APIVersion: "2026-01", WebhookID: "bench-" + strconv.Itoa(i), TriggeredAt: time.Now()}.Set(req.Header)
+		APIVersion: "2026-01", WebhookID: "bench-" + strconv.Itoa(i), TriggeredAt: time.Now()}.Set(h)
+	return signedDelivery{body: body, header: h}
+}
+
+// request is the delivery as a POST to the receiver at addr. The header is
+// shared, not copied: nothing on the sending side changes it.
+func (d signedDelivery) request(addr string) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+webhooks.Path, bytes.NewReader(d.body))
+	req.Header = d.header
 	return req
 }
 

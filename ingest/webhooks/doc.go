@@ -11,7 +11,8 @@
 // the server's default), answer. Applying it is the Processor's job.
 // Deliveries that arrive together are inserted together: each request
 // queues its delivery and waits, and one statement and one commit store
-// everything queued meanwhile (group commit, two groups at a time), so a
+// everything queued meanwhile (group commit: one group at a time, a second
+// only behind a backlog of more than a group), so a
 // burst costs a round trip and a WAL flush per group rather than per
 // delivery, and no request is answered before the commit that holds it.
 //

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shopsync/shopsync/ingest"
@@ -82,8 +83,15 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 	defer pprof.SetGoroutineLabels(ctx)
 
 	for b.Loop() {
-		pool := testdb.Postgres(b)
-		_, err := pool.Exec(ctx, `INSERT INTO stores (domain, role) VALUES ($1, 'source')`, store)
+		// The pool's default size (pgxpool: 4 on this machine, as for
+		// `shopsync ingest`), or SHOPSYNC_BENCH_WEBHOOK_CONNS connections.
+		pcfgDB, err := pgxpool.ParseConfig(testdb.PostgresURL(b))
+		require.NoError(b, err)
+		pcfgDB.MaxConns = int32(envInt(b, "SHOPSYNC_BENCH_WEBHOOK_CONNS", int(pcfgDB.MaxConns)))
+		pool, err := pgxpool.NewWithConfig(ctx, pcfgDB)
+		require.NoError(b, err)
+		b.Cleanup(pool.Close) // before the database's own cleanup drops it
+		_, err = pool.Exec(ctx, `INSERT INTO stores (domain, role) VALUES ($1, 'source')`, store)
 		require.NoError(b, err)
 		// Mirrored already: the service starts no snapshot.
 		for _, f := range events.Families() {
@@ -229,6 +237,12 @@ func BenchmarkWebhookReceiptToKafka(b *testing.B) {
 		require.NoError(b, <-done)
 		toAck := logStages(b, pool, clocks, batches)
 		logCPU(b, cpuFrom, cpuTo, n)
+		// Waits for a pool connection are latency no stage names: the
+		// receiver's group insert, the processor's workers and the relay's
+		// two batches share the pool.
+		st := pool.Stat()
+		b.Logf("pool: %d connections at most; %d of %d acquires waited, %s in all",
+			st.MaxConns(), st.EmptyAcquireCount(), st.AcquireCount(), st.AcquireDuration().Round(time.Millisecond))
 		httpc.CloseIdleConnections()
 		require.Equal(b, n, len(latencies), "every delivery's change reached Kafka within two minutes of the last send")
 

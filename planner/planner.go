@@ -227,11 +227,22 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 	if err := ensureScratch(ctx, conn); err != nil {
 		return fail(err)
 	}
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		return fail(err)
+	// A plan that writes is one round trip: the statements of a batch run in
+	// one implicit transaction, up to the batch's single Sync, and commit
+	// together or not at all (a BEGIN and a COMMIT of their own were two more
+	// round trips, each a wait for a CPU on a loaded machine). A dry run
+	// opens a transaction, to roll it back.
+	var sender interface {
+		SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	} = conn
+	if opts.DryRun {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+		sender = tx
 	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // after Commit, a no-op
 
 	collect := opts.DryRun || opts.Collect
 	args := []any{l.ID, l.Source, l.Destination}
@@ -292,15 +303,12 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		b.Queue(query("conflicts_clear.sql", shape), clearArgs...).Exec(discard)
 		b.Queue(query("conflicts_record.sql", shape), l.ID, runID).Exec(discard)
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	if err := sender.SendBatch(ctx, b).Close(); err != nil {
 		return fail(err)
 	}
 	lr.Superseded = Total(superseded)
 	if opts.DryRun {
 		return lr, nil // the deferred rollback drops everything
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fail(fmt.Errorf("commit: %w", err))
 	}
 	p.announce(ctx, conn, l.Destination, lr.Inserted) // notify.go
 	return lr, nil

@@ -86,6 +86,7 @@ func TestFullRunBuildsEachHashOnce(t *testing.T) {
 // planNode is a node of EXPLAIN (FORMAT JSON).
 type planNode struct {
 	NodeType string     `json:"Node Type"`
+	Relation string     `json:"Relation Name"`
 	Loops    int        `json:"Actual Loops"`
 	Plans    []planNode `json:"Plans"`
 }
@@ -109,5 +110,17 @@ func (n planNode) hashes() []hashNode {
 		}
 	}
 	walk(n, nil)
+	return out
+}
+
+// scansOf lists the node types of the scans of table under n.
+func (n planNode) scansOf(table string) []string {
+	var out []string
+	if n.Relation == table {
+		out = append(out, n.NodeType)
+	}
+	for _, c := range n.Plans {
+		out = append(out, c.scansOf(table)...)
+	}
 	return out
 }

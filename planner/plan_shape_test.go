@@ -87,6 +87,7 @@ func TestFullRunBuildsEachHashOnce(t *testing.T) {
 type planNode struct {
 	NodeType string     `json:"Node Type"`
 	Relation string     `json:"Relation Name"`
+	Cond     string     `json:"Index Cond"`
 	Loops    int        `json:"Actual Loops"`
 	Plans    []planNode `json:"Plans"`
 }
@@ -113,11 +114,11 @@ func (n planNode) hashes() []hashNode {
 	return out
 }
 
-// scansOf lists the node types of the scans of table under n.
-func (n planNode) scansOf(table string) []string {
-	var out []string
+// scansOf lists the scans of table under n.
+func (n planNode) scansOf(table string) []planNode {
+	var out []planNode
 	if n.Relation == table {
-		out = append(out, n.NodeType)
+		out = append(out, n)
 	}
 	for _, c := range n.Plans {
 		out = append(out, c.scansOf(table)...)

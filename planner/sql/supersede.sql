@@ -7,10 +7,9 @@ SET status = 'superseded', updated_at = now()
 {{- if .Scoped}}
 -- A scoped run looks its keys up one by one, by plan_deltas_one_pending. The
 -- LIMIT (a key has one pending delta at most) keeps the LATERAL a lookup:
--- without it PostgreSQL pulls it up into a join, and a generic plan made
--- while plan_deltas's statistics said it was small scanned every pending
--- delta of the link on every incremental plan (12 ms each on average, up to
--- 60 ms, as pending deltas accumulated until the next ANALYZE).
+-- without it PostgreSQL pulls it up into a join, which reads every pending
+-- delta of the link once per run. (planner.go, scopedWriteSettings, says
+-- how the lookup stays one by index when plan_deltas is young.)
 WHERE d.id IN (
     SELECT p.id
     FROM plan_stage_scope s

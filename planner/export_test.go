@@ -11,5 +11,6 @@ const ScopedKeysPerRun = scopedKeysPerRun
 // FullRunSettings exposes the settings of a full run's transaction.
 func FullRunSettings() [][2]string { return fullRunSettings("256MB") }
 
-// ScopedWriteSettings exposes the settings of a scoped run's writes.
-func ScopedWriteSettings() [][2]string { return scopedWriteSettings() }
+// ScopedSupersedePlans exposes the plan cache mode of a scoped run's
+// supersession.
+const ScopedSupersedePlans = scopedSupersedePlans

@@ -11,6 +11,5 @@ const ScopedKeysPerRun = scopedKeysPerRun
 // FullRunSettings exposes the settings of a full run's transaction.
 func FullRunSettings() [][2]string { return fullRunSettings("256MB") }
 
-// ScopedSupersedePlans exposes the plan cache mode of a scoped run's
-// supersession.
-const ScopedSupersedePlans = scopedSupersedePlans
+// ScopedWriteSettings exposes the settings of a scoped run's writes.
+func ScopedWriteSettings() [][2]string { return scopedWriteSettings() }

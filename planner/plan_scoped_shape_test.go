@@ -32,9 +32,13 @@ func TestScopedSupersedeLooksUpByIndex(t *testing.T) {
 			defer func() { _ = tx.Rollback(f.ctx) }()
 			_, err = tx.Exec(f.ctx, planner.Render("stage.sql", "sku", true))
 			require.NoError(t, err)
-			// A scoped run's plan cache mode for its supersession.
-			_, err = tx.Exec(f.ctx, `SELECT set_config('plan_cache_mode', $1, true)`, planner.ScopedSupersedePlans)
-			require.NoError(t, err)
+			// A scoped run's settings, the generic plans of its main
+			// statement and then those of its writes.
+			settings := append([][2]string{{"plan_cache_mode", "force_generic_plan"}}, planner.ScopedWriteSettings()...)
+			for _, kv := range settings {
+				_, err = tx.Exec(f.ctx, `SELECT set_config($1, $2, true)`, kv[0], kv[1])
+				require.NoError(t, err)
+			}
 			_, err = tx.Exec(f.ctx, `PREPARE supersede (bigint, text[]) AS `+planner.Render("supersede.sql", "sku", true))
 			require.NoError(t, err)
 			explain := func(check bool) {

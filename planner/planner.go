@@ -259,7 +259,7 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 		// A scoped run's plan is the same index lookups whatever its keys:
 		// plan it once per connection rather than on every run (planning
 		// the statement takes longer than running it).
-		queuePlanCacheMode(b, scopedPlans)
+		b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`).Exec(discard)
 	} else {
 		// A full run is planned with its stores' statistics, every time,
 		// and with hash joins only: its intermediate results are CTEs, whose
@@ -279,6 +279,7 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 	} else {
 		// Matching by handle, the match step pairs products only; the deltas
 		// are planned on the pairs' statistics.
+
 		b.Queue(query("products_match.sql", shape), args...).Exec(discard)
 		b.Queue(`ANALYZE plan_work`).Exec(discard)
 		b.Queue(query("products_deltas.sql", shape), args...).Exec(discard)
@@ -287,12 +288,14 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 	superseded := map[string]int{}
 	if !opts.DryRun {
 		if scoped {
-			queuePlanCacheMode(b, scopedSupersedePlans)
+			for _, kv := range scopedWriteSettings() {
+				b.Queue(`SELECT set_config($1, $2, true)`, kv[0], kv[1]).Exec(discard)
+			}
 		}
 		b.Queue(`WITH s AS (`+query("supersede.sql", shape)+`) SELECT operation, count(*)::int FROM s GROUP BY operation`,
 			l.ID, familyResources).Query(countsInto(superseded))
 		if scoped { // the other writes keep their plans
-			queuePlanCacheMode(b, scopedPlans)
+			b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`).Exec(discard)
 		}
 		b.Queue(`WITH i AS (`+query("insert.sql", shape)+`) SELECT operation, count(*)::int FROM i GROUP BY operation`,
 			l.ID, runID, l.Destination).Query(countsInto(lr.Inserted))
@@ -319,23 +322,16 @@ func (p *Planner) planLink(ctx context.Context, runID string, l Link, keys []str
 	return lr, nil
 }
 
-// The plan_cache_mode of a scoped run's statements. Their plans are made
-// once per connection (generic), except the supersession's: it is planned
-// afresh on every run, on plan_deltas's current size. A generic plan of it
-// was often made while plan_deltas was empty or small, where reading the
-// table whole is the cheapest way to find a key's pending delta, and kept
-// reading every pending delta of the link on every run as they accumulated,
-// until the next ANALYZE: from 0.1 ms to 28 ms a run on average over 460
-// incremental plans. Planning it takes a fraction of a millisecond.
-const (
-	scopedPlans          = "force_generic_plan"
-	scopedSupersedePlans = "force_custom_plan"
-)
-
-// queuePlanCacheMode sets plan_cache_mode for the rest of the batch's
-// transaction.
-func queuePlanCacheMode(b *pgx.Batch, mode string) {
-	b.Queue(`SELECT set_config('plan_cache_mode', $1, true)`, mode).Exec(discard)
+// scopedWriteSettings are the settings of a scoped run's supersession
+// (after its plan was staged): planned afresh on every run, on
+// plan_deltas's current size. A plan made once per connection (generic) was often made while
+// plan_deltas was empty or small, where reading it whole is the cheapest way
+// to find a key's pending delta, and kept reading every pending delta of the
+// link on every run as they accumulated, until the next ANALYZE: from 0.1 ms
+// to 28 ms a run on average over 460 incremental plans. Planning these
+// statements takes a fraction of a millisecond.
+func scopedWriteSettings() [][2]string {
+	return [][2]string{{"plan_cache_mode", "force_custom_plan"}}
 }
 
 // fullRunSettings are the settings of a full run's transaction, beside jit

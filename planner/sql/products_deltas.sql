@@ -69,7 +69,9 @@ vd AS (
            v.inventory_item_gid, a.price, ac.compare_at AS compare_at_price,
            d.gid AS mapped, d.product_gid AS m_product, d.price AS d_price,
            d.compare_at_price AS d_compare_at_price, d.inventory_item_gid AS d_item,
-           {{template "twin_differs"}} AS d_differs
+           d.sku IS DISTINCT FROM v.sku OR d.barcode IS DISTINCT FROM v.barcode
+           OR d.position <> v.position OR d.inventory_policy IS DISTINCT FROM v.inventory_policy
+           OR d.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND d.options <> v.options) AS d_differs
     FROM variants v
     JOIN amounts a ON a.amount = v.price
     LEFT JOIN amounts ac ON ac.amount = v.compare_at_price
@@ -85,7 +87,10 @@ vd AS (
 vd AS (
     SELECT v.gid, v.product_gid, v.sku, v.barcode, v.position, v.options, v.inventory_policy, v.taxable,
            v.inventory_item_gid, a.price, ac.compare_at AS compare_at_price,
-           v.mapped, v.m_product, v.d_price, v.d_compare_at_price, v.d_item, v.d_differs
+           v.mapped, v.m_product, v.d_price, v.d_compare_at_price, v.d_item,
+           v.d_sku IS DISTINCT FROM v.sku OR v.d_barcode IS DISTINCT FROM v.barcode
+           OR v.d_position <> v.position OR v.d_inventory_policy IS DISTINCT FROM v.inventory_policy
+           OR v.d_taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND v.d_options <> v.options) AS d_differs
     FROM vres v
     JOIN amounts a ON a.amount = v.price
     LEFT JOIN amounts ac ON ac.amount = v.compare_at_price
@@ -116,17 +121,37 @@ vcmp AS MATERIALIZED (
         JOIN vd v ON v.product_gid = r.sgid
         CROSS JOIN LATERAL (SELECT coalesce(v.m_product = r.dgid, false) AS by_map) x
         LEFT JOIN LATERAL (
-            SELECT d.gid, d.price, d.compare_at_price, d.inventory_item_gid, {{template "twin_differs"}} AS differs
-            FROM variants d
+            SELECT o.gid, o.price, o.compare_at_price, o.inventory_item_gid,
+                   o.sku IS DISTINCT FROM v.sku OR o.barcode IS DISTINCT FROM v.barcode
+                   OR o.position <> v.position OR o.inventory_policy IS DISTINCT FROM v.inventory_policy
+                   OR o.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND o.options <> v.options) AS differs
+            FROM variants o
             WHERE NOT x.by_map AND r.dgid IS NOT NULL
-              AND d.store = $3 AND d.product_gid = r.dgid AND d.deleted_at IS NULL
+              AND o.store = $3 AND o.product_gid = r.dgid AND o.deleted_at IS NULL
 {{- if eq .Match "handle"}}
-              AND d.options = v.options
+              AND o.options = v.options
+              AND NOT EXISTS (
+                  SELECT 1 FROM id_map c
+                  WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
+                    AND c.source_gid <> v.gid
+                    AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+                  OFFSET 0)
 {{- else}}
-              AND d.{{.Match}} = v.{{.Match}} AND d.{{.Match}} IS NOT NULL AND d.{{.Match}} <> ''
-              AND {{template "twin_alone" .}}
+              -- The one live destination variant with the key, unless another
+              -- live source variant has recorded it.
+              AND o.{{.Match}} = v.{{.Match}} AND o.{{.Match}} IS NOT NULL AND o.{{.Match}} <> ''
+              AND NOT EXISTS (
+                  SELECT 1 FROM variants d2
+                  WHERE d2.store = $3 AND d2.{{.Match}} = v.{{.Match}} AND d2.deleted_at IS NULL
+                    AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> o.gid
+                  OFFSET 0)
+              AND NOT EXISTS (
+                  SELECT 1 FROM id_map c
+                  WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = o.gid
+                    AND c.source_gid <> v.gid
+                    AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+                  OFFSET 0)
 {{- end}}
-              AND {{template "twin_unclaimed"}}
             LIMIT 1
         ) o ON true
         WHERE r.live

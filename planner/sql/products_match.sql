@@ -158,8 +158,8 @@ sp AS NOT MATERIALIZED (
 {{- end}}
 -- Source variants of the products, live and deleted.
 -- Their own columns come along for the deltas of a one-statement run
--- (products_keys.sql), which compare each to its recorded twin here (vres)
--- rather than joining the same tables again.
+-- (products_keys.sql), which compares each to its recorded twin here rather
+-- than joining the same tables again.
 sv AS (
     SELECT v.gid, v.product_gid, v.{{.Match}} AS k, v.deleted_at IS NULL AS live,
            v.sku, v.barcode, v.position, v.options, v.inventory_policy, v.taxable, v.inventory_item_gid,
@@ -189,12 +189,13 @@ dst_dups AS (
 vres AS MATERIALIZED (
     SELECT v.*, coalesce(v.mapped, c.gid) AS dv, CASE WHEN v.mapped IS NOT NULL THEN v.m_product ELSE c.product_gid END AS dp
     FROM (
-        SELECT v.*, d.gid AS mapped, d.product_gid AS m_product, d.price AS d_price,
-               d.compare_at_price AS d_compare_at_price, d.inventory_item_gid AS d_item,
-               {{template "twin_differs"}} AS d_differs
+        SELECT v.*, mv.gid AS mapped, mv.product_gid AS m_product,
+               mv.sku AS d_sku, mv.barcode AS d_barcode, mv.position AS d_position, mv.options AS d_options,
+               mv.inventory_policy AS d_inventory_policy, mv.taxable AS d_taxable, mv.price AS d_price,
+               mv.compare_at_price AS d_compare_at_price, mv.inventory_item_gid AS d_item
         FROM sv v
         LEFT JOIN id_map m ON m.link_id = $1 AND m.resource = 'variant' AND m.source_gid = v.gid
-        LEFT JOIN variants d ON d.store = $3 AND d.gid = m.destination_gid AND d.deleted_at IS NULL
+        LEFT JOIN variants mv ON mv.store = $3 AND mv.gid = m.destination_gid AND mv.deleted_at IS NULL
         WHERE v.live OR v.k IS NULL OR v.k = '' OR NOT EXISTS (
             SELECT 1 FROM variants o
             WHERE o.store = $2 AND o.{{.Match}} = v.k AND o.deleted_at IS NULL
@@ -212,8 +213,17 @@ vres AS MATERIALIZED (
         WHERE v.mapped IS NULL AND v.k IS NOT NULL AND v.k <> ''
           AND d.store = $3 AND d.{{.Match}} = v.k AND d.deleted_at IS NULL
           AND d.{{.Match}} IS NOT NULL AND d.{{.Match}} <> ''
-          AND {{template "twin_alone" .}}
-          AND {{template "twin_unclaimed"}}
+          AND NOT EXISTS (
+              SELECT 1 FROM variants d2
+              WHERE d2.store = $3 AND d2.{{.Match}} = v.k AND d2.deleted_at IS NULL
+                AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> d.gid
+              OFFSET 0)
+          AND NOT EXISTS (
+              SELECT 1 FROM id_map c
+              WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = d.gid
+                AND c.source_gid <> v.gid
+                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
+              OFFSET 0)
         LIMIT 1
     ) c ON true
 ),
@@ -316,27 +326,6 @@ pairs AS (
       AND (r.live OR (r.dgid IS NOT NULL AND NOT r.taken))
 ),
 {{- end}}
-{{/* The lookups and the comparison of a source variant v with a candidate
-twin d, shared by the match step (vres) and the deltas (vd, vcmp). */}}
-{{define "twin_alone"}}NOT EXISTS (
-              -- d is the one live destination variant with v's key
-              SELECT 1 FROM variants d2
-              WHERE d2.store = $3 AND d2.{{.Match}} = v.{{.Match}} AND d2.deleted_at IS NULL
-                AND d2.{{.Match}} IS NOT NULL AND d2.{{.Match}} <> '' AND d2.gid <> d.gid
-              OFFSET 0)
-{{- end}}
-{{define "twin_unclaimed"}}NOT EXISTS (
-              -- no other live source variant has recorded d
-              SELECT 1 FROM id_map c
-              WHERE c.link_id = $1 AND c.resource = 'variant' AND c.destination_gid = d.gid
-                AND c.source_gid <> v.gid
-                AND (SELECT cs.deleted_at IS NULL FROM variants cs WHERE cs.store = $2 AND cs.gid = c.source_gid)
-              OFFSET 0)
-{{- end}}
-{{define "twin_differs"}}(d.sku IS DISTINCT FROM v.sku OR d.barcode IS DISTINCT FROM v.barcode
-               OR d.position <> v.position OR d.inventory_policy IS DISTINCT FROM v.inventory_policy
-               OR d.taxable <> v.taxable OR ((SELECT f_options FROM l) = 'sync' AND d.options <> v.options))
-{{- end}}
 {{define "match_staged"}}staged_conflicts AS (
     INSERT INTO plan_stage_conflicts (resource, side, reason, key, gids, blocked)
     SELECT resource, side, reason, key, gids, blocked FROM conflicts
@@ -353,7 +342,6 @@ staged_product_pairs AS (
 )
 {{- end}}
 WITH
-{{template "l_cte" .}}
 {{template "match_ctes" .}}
 {{template "match_staged" .}}
 INSERT INTO plan_work (sgid, live, key, dgid, by_map)
